@@ -146,10 +146,11 @@ def _read_docx(path: Path) -> str:
     import zipfile
 
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise InputError(path, f"is not a readable .docx file ({type(exc).__name__})") from None
     return "\n".join(paragraph.text for paragraph in document.paragraphs)
 

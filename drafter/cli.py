@@ -1,0 +1,320 @@
+"""The `drafter` command line: draft letters, or run one stage on saved JSON artifacts."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import click
+import typer
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from drafter import __version__
+from drafter.errors import DrafterError, InputError
+from drafter.models import CaseSummary, Determination, ItemDecision, ReviewerCredentials
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Draft California IMR Final Determination Letters for the reviewer who decides and signs them.",
+)
+err = Console(stderr=True)
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class Format(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    docx = "docx"
+
+
+class Backend(StrEnum):
+    offline = "offline"
+    openai = "openai"
+
+
+def main() -> None:
+    """Entry point: every DrafterError becomes one line on stderr and exit code 2, never a traceback."""
+    try:
+        code = app(standalone_mode=False)
+    except DrafterError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write the whole file or nothing: a crash never leaves a half-written letter behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def emit(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+    else:
+        write_atomically(output, data)
+
+
+def load_json_artifact(path: Path, model: type[Model]) -> Model:
+    return _load_json(path, TypeAdapter(model))
+
+
+def load_json_list(path: Path, model: type[Model]) -> list[Model]:
+    return _load_json(path, TypeAdapter(list[model]))  # type: ignore[valid-type]
+
+
+def _load_json(path: Path, adapter: TypeAdapter):
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(path, "is not UTF-8 text") from None
+    if not raw.strip():
+        raise InputError(path, "is empty")
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise InputError(path, f"does not match the expected artifact: {where}: {first['msg']} "
+                         f"({exc.error_count()} problem(s))") from None
+
+
+def dump_json(value: object) -> bytes:
+    if isinstance(value, BaseModel):
+        return (value.model_dump_json(indent=2) + "\n").encode("utf-8")
+    adapter = TypeAdapter(type(value))
+    return adapter.dump_json(value, indent=2) + b"\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# commands
+# ---------------------------------------------------------------------------------------------
+
+
+@app.command()
+def draft(
+    cases: Annotated[list[Path], typer.Argument(help="Case files (.txt .md .pdf .docx), folders or manifests.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Output file (one case) or folder (several).")] = None,
+    backend: Annotated[Backend, typer.Option(help="offline: no LLM; openai: an OpenAI-compatible endpoint.")]
+    = Backend.offline,
+    licensure: Annotated[str, typer.Option(help="Reviewer's state(s) of licensure.")] = "California",
+    specialty: Annotated[str, typer.Option(help="Reviewer's certification/specialty.")]
+    = "Physical Medicine & Rehabilitation",
+    organization: Annotated[str | None, typer.Option(help="Reviewing organization's name.")] = None,
+    boilerplate: Annotated[Path | None, typer.Option(
+        help="File with the organization's own 'how the determination was made' text.")] = None,
+) -> None:
+    """Draft the Final Determination Letter for each case."""
+    from drafter.ingest import load_case
+    from drafter.pipeline import DraftOptions, draft_letter
+    from drafter.render import SUFFIXES, LetterStyle, render_bytes
+
+    style = LetterStyle.from_options(organization, boilerplate)
+    options = DraftOptions(reviewer=ReviewerCredentials(licensure=licensure, specialty=specialty),
+                           backend=backend.value)
+    several = len(cases) > 1
+    if several and output is not None and output.exists() and not output.is_dir():
+        raise DrafterError(f"{output.name}: several cases need an output folder, not a file")
+    if (several or fmt is Format.docx) and output is None:
+        raise DrafterError("--output is required for several cases or for --format docx")
+
+    failures = 0
+    for case_path in cases:
+        try:
+            case = load_case(case_path)
+            determination = draft_letter(case, options)
+        except DrafterError as exc:
+            if not several:
+                raise
+            failures += 1
+            err.print(f"[red]failed:[/red] {exc}", highlight=False, soft_wrap=True)
+            continue
+        data = render_bytes(determination, fmt.value, style)
+        target = output
+        if several and output is not None:
+            target = output / f"{determination.case_number or case.case_id}{SUFFIXES[fmt.value]}"
+        emit(data, target)
+        _report_status(determination, target)
+    if failures:
+        raise typer.Exit(2)
+
+
+def _report_status(determination: Determination, target: Path | None) -> None:
+    pending = [item for item in determination.items if item.needs_review]
+    state = "[green]released[/green]" if determination.released else f"[yellow]needs review[/yellow] " \
+        f"({len(pending)} of {len(determination.items)} items)"
+    where = f" -> {target}" if target else ""
+    err.print(f"{determination.case_number or 'case'}: {state}; backend {determination.audit.backend}{where}",
+              highlight=False)
+
+
+@app.command()
+def extract(
+    case: Annotated[Path, typer.Argument(help="Case file, folder or manifest.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Extract the case summary (facts with their quotes) as JSON."""
+    from drafter.extract.offline import extract_offline
+    from drafter.ingest import load_case
+
+    emit(dump_json(extract_offline(load_case(case))), output)
+
+
+@app.command()
+def decide(
+    summary: Annotated[Path, typer.Argument(help="Case summary JSON (from `drafter extract`, maybe corrected).")],
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Decide every disputed item of a saved case summary by the guideline rules."""
+    from drafter.decide import decide as decide_items
+
+    decisions = decide_items(load_json_artifact(summary, CaseSummary))
+    emit(dump_json(decisions), output)
+
+
+@app.command()
+def check(
+    letter: Annotated[Path, typer.Argument(help="Determination JSON (from `drafter draft -f json`), "
+                                                "with rationales possibly edited by the reviewer.")],
+    summary: Annotated[Path, typer.Option(help="The case summary JSON the letter rests on.")],
+    decisions: Annotated[Path | None, typer.Option(help="Decisions JSON; decided afresh when omitted.")] = None,
+    reviewer_name: Annotated[list[str] | None, typer.Option(
+        help="A name that must not appear in the letter (repeatable).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Write the letter with updated checks here.")] = None,
+) -> None:
+    """Run the consistency checks on a (reviewer-edited) letter. Exit 1 when any item fails."""
+    from drafter.check import check_rationale
+    from drafter.decide import decide as decide_items
+
+    determination = load_json_artifact(letter, Determination)
+    case_summary = load_json_artifact(summary, CaseSummary)
+    item_decisions = (load_json_list(decisions, ItemDecision) if decisions
+                      else decide_items(case_summary))
+    by_id = {decision.item_id: decision for decision in item_decisions}
+    table = Table("item", "outcome", "checks", title=f"Consistency checks: {letter.name}")
+    updated = []
+    for item in determination.items:
+        decision = by_id.get(item.item_id)
+        if decision is None:
+            raise InputError(letter, f"item '{item.item_id}' has no decision in the summary/decisions given")
+        report = check_rationale(item.rationale, decision, case_summary, tuple(reviewer_name or ()))
+        failed = [result for result in report.results if not result.passed]
+        reasons = [f"{result.check}: {result.detail}" for result in failed]
+        if decision.outcome is None:
+            reasons.insert(0, decision.note or "no guideline rule covers this service; the reviewer decides")
+        updated.append(item.model_copy(update={"checks": report.results, "needs_review": bool(reasons),
+                                               "review_reasons": reasons}))
+        table.add_row(item.item, item.outcome.value if item.outcome else "-",
+                      "[green]pass[/green]" if not failed else "[red]" + "; ".join(reasons) + "[/red]")
+    result = determination.model_copy(update={"items": updated,
+                                              "released": all(not i.needs_review for i in updated)})
+    err.print(table)
+    if output is not None:
+        emit(dump_json(result), output)
+    if not result.released:
+        raise typer.Exit(1)
+
+
+@app.command()
+def render(
+    letter: Annotated[Path, typer.Argument(help="Determination JSON.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    organization: Annotated[str | None, typer.Option(help="Reviewing organization's name.")] = None,
+    boilerplate: Annotated[Path | None, typer.Option(help="Organization's own boilerplate text file.")] = None,
+) -> None:
+    """Render a saved Determination JSON as a letter."""
+    from drafter.render import LetterStyle, render_bytes
+
+    if fmt is Format.docx and output is None:
+        raise DrafterError("--output is required for --format docx")
+    determination = load_json_artifact(letter, Determination)
+    emit(render_bytes(determination, fmt.value, LetterStyle.from_options(organization, boilerplate)), output)
+
+
+@app.command()
+def schemas(
+    check_only: Annotated[bool, typer.Option("--check", help="Fail if the schema files drift from the models.")]
+    = False,
+    directory: Annotated[Path | None, typer.Option("--dir", help="Schema folder (default: the shipped one).")]
+    = None,
+) -> None:
+    """Write the JSON Schemas of the artifacts, or check that they match the models."""
+    from drafter.schemas import drifted_schemas, shipped_schema_dir, write_schemas
+
+    folder = directory or shipped_schema_dir()
+    if check_only:
+        drifted = drifted_schemas(folder)
+        if drifted:
+            err.print(f"[red]schemas drifted from the models:[/red] {', '.join(drifted)} "
+                      "(run `drafter schemas --dir schemas`)")
+            raise typer.Exit(1)
+        err.print("schemas match the models")
+        return
+    for path in write_schemas(folder):
+        err.print(f"wrote {path}")
+
+
+@app.command()
+def guidelines(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable listing.")] = False,
+) -> None:
+    """List the service categories the rules cover, their criteria and citations."""
+    from drafter.guidelines.registry import RULES_VERSION, describe_rules
+
+    rules = describe_rules()
+    if as_json:
+        emit(json.dumps({"rules_version": RULES_VERSION, "rules": rules}, indent=2).encode() + b"\n", None)
+        return
+    console = Console()
+    console.print(f"[bold]Guideline rules[/bold] (version {RULES_VERSION}, {len(rules)} categories)")
+    for rule in rules:
+        console.print(f"\n[bold]{rule['category']}[/bold]: {rule.get('title', '')}")
+        if rule.get("citation"):
+            console.print(f"  {rule['citation']}")
+        for criterion in rule.get("criteria", []):
+            console.print(f"  - {criterion.get('id', '')}: {criterion.get('requirement', '')}", highlight=False)
+
+
+@app.command()
+def version() -> None:
+    """Print the tool version."""
+    typer.echo(__version__)
