@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 from importlib import resources
 
 import docx
@@ -11,13 +13,16 @@ from docx.shared import Pt
 from drafter.models import Determination
 from drafter.render import LetterStyle, header_rows, outcome_label
 
+FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
 
 def render_docx(determination: Determination, style: LetterStyle) -> bytes:
     document = docx.Document()
     document.styles["Normal"].font.name = "Times New Roman"
     document.styles["Normal"].font.size = Pt(11)
-    # python-docx stamps the current time into the core properties; fix it so output is reproducible.
-    document.core_properties.created = document.core_properties.modified = None  # type: ignore[assignment]
+    # python-docx stamps the current time into the core properties and the zip entries; both are fixed
+    # so that the same determination always gives the same bytes.
+    document.core_properties.created = document.core_properties.modified = FIXED_TIME
     document.core_properties.title = f"Final Determination {determination.case_number or ''}".strip()
 
     if not determination.released:
@@ -70,7 +75,18 @@ def render_docx(determination: Determination, style: LetterStyle) -> bytes:
 
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _with_fixed_zip_times(buffer.getvalue())
+
+
+def _with_fixed_zip_times(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
 
 
 def _labelled(document: docx.document.Document, label: str, text: str) -> None:
