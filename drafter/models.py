@@ -273,6 +273,8 @@ class CaseSummary(Artifact):
     surgeries: list[SurgeryRecord] = []
     planted_instructions: list[PlantedInstruction] = []
     extractor: str = Field(description="'offline' or 'llm:<model>'")
+    flags: list[str] = Field(default=[], description="Extraction caveats for the reviewer, as ids and offsets "
+                             "(never case text): conflicting facts kept side by side, quotes dropped unverified.")
 
 
 class DocumentRef(Artifact):
