@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
+import logging
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -18,7 +17,9 @@ from rich.table import Table
 
 from drafter import __version__
 from drafter.errors import DrafterError, InputError
+from drafter.files import write_atomically
 from drafter.models import CaseSummary, Determination, ItemDecision, ReviewerCredentials
+from drafter.render import LetterStyle
 
 app = typer.Typer(
     add_completion=False,
@@ -61,19 +62,6 @@ def main() -> None:
 # ---------------------------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------------------------
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write the whole file or nothing: a crash never leaves a half-written letter behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def emit(data: bytes, output: Path | None) -> None:
@@ -144,7 +132,7 @@ def draft(
     """Draft the Final Determination Letter for each case."""
     from drafter.ingest import load_case
     from drafter.pipeline import DraftOptions, draft_letter
-    from drafter.render import SUFFIXES, LetterStyle, render_bytes
+    from drafter.render import SUFFIXES, render_bytes
 
     style = LetterStyle.from_options(organization, boilerplate)
     options = DraftOptions(reviewer=ReviewerCredentials(licensure=licensure, specialty=specialty),
@@ -183,6 +171,63 @@ def _report_status(determination: Determination, target: Path | None) -> None:
     where = f" -> {target}" if target else ""
     err.print(f"{determination.case_number or 'case'}: {state}; backend {determination.audit.backend}{where}",
               highlight=False)
+
+
+@app.command()
+def batch(
+    input_dir: Annotated[Path, typer.Argument(help="Folder with one case per file, manifest or sub-folder.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (also holds the journal).")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Letter format (a JSON copy is always written).")]
+    = Format.text,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Cases drafted at once.")] = 4,
+    backend: Annotated[Backend, typer.Option(help="offline: no LLM; openai: an OpenAI-compatible endpoint.")]
+    = Backend.offline,
+    licensure: Annotated[str, typer.Option(help="Reviewer's state(s) of licensure.")] = "California",
+    specialty: Annotated[str, typer.Option(help="Reviewer's certification/specialty.")]
+    = "Physical Medicine & Rehabilitation",
+    organization: Annotated[str | None, typer.Option(help="Reviewing organization's name.")] = None,
+    boilerplate: Annotated[Path | None, typer.Option(
+        help="File with the organization's own 'how the determination was made' text.")] = None,
+) -> None:
+    """Draft every case in a folder; a killed run resumes where it stopped. Exit 1 if any case failed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from drafter.batch import find_cases, run_batch
+    from drafter.logs import log_to_file
+    from drafter.pipeline import DraftOptions, draft_letter
+
+    style = LetterStyle.from_options(organization, boilerplate)
+    options = DraftOptions(reviewer=ReviewerCredentials(licensure=licensure, specialty=specialty),
+                           backend=backend.value)
+    total = len(find_cases(input_dir))
+    output.mkdir(parents=True, exist_ok=True)
+    handler = log_to_file(output / "batch.log")
+    counts = {"released": 0, "needs_review": 0, "failed": 0, "skipped": 0}
+    failures: list[tuple[str, str]] = []
+    try:
+        with Progress(TextColumn("drafting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err) as progress:
+            task = progress.add_task("cases", total=total)
+
+            def on_result(result, skipped: bool) -> None:
+                counts["skipped" if skipped else result.status] += 1
+                if result.status == "failed":
+                    failures.append((result.case, result.reason or ""))
+                progress.advance(task)
+
+            run_batch(input_dir, output, lambda case: draft_letter(case, options), fmt=fmt.value, style=style,
+                      concurrency=concurrency, on_result=on_result)
+    finally:
+        logging.getLogger("drafter").removeHandler(handler)
+        handler.close()
+    table = Table("released", "needs review", "failed", "already done", title=f"Batch {input_dir.name}")
+    table.add_row(str(counts["released"]), str(counts["needs_review"]), str(counts["failed"]),
+                  str(counts["skipped"]))
+    err.print(table)
+    for case, reason in failures:
+        err.print(f"[red]failed:[/red] {case}: {reason}", highlight=False, soft_wrap=True)
+    if failures:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -262,7 +307,7 @@ def render(
     boilerplate: Annotated[Path | None, typer.Option(help="Organization's own boilerplate text file.")] = None,
 ) -> None:
     """Render a saved Determination JSON as a letter."""
-    from drafter.render import LetterStyle, render_bytes
+    from drafter.render import render_bytes
 
     if fmt is Format.docx and output is None:
         raise DrafterError("--output is required for --format docx")

@@ -1,0 +1,32 @@
+"""Structured (JSON lines) logging. Log records carry ids, hashes and counts, never case text."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+# Only these `extra=` fields are written; anything else a caller attaches is dropped, so case text
+# cannot reach a log through a careless `extra`.
+ALLOWED_FIELDS = ("case_id", "input_sha256", "status", "stage", "item_id", "attempt", "model",
+                  "prompt_tokens", "completion_tokens", "error_type", "backend", "seconds")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
+                 "logger": record.name, "event": record.msg}
+        for field in ALLOWED_FIELDS:
+            if hasattr(record, field):
+                entry[field] = getattr(record, field)
+        return json.dumps(entry, sort_keys=True)
+
+
+def log_to_file(path: Path, level: int = logging.INFO) -> logging.Handler:
+    """Send the `drafter` loggers to a JSON-lines file; returns the handler (remove it when done)."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("drafter")
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    return handler
