@@ -1,0 +1,54 @@
+"""Benchmark: offline letters per second and peak memory for a three-item case (one process, one core).
+
+Usage: python benchmarks/offline_throughput.py [--case examples/lumbar-radiculopathy.txt] [--seconds 5]
+Prints figures; asserts nothing (the target, >= 200 letters/s, is read off the output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+import tracemalloc
+from pathlib import Path
+
+from drafter.ingest import load_case
+from drafter.pipeline import draft_letter
+from drafter.render import render_text
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", type=Path, default=REPO / "examples" / "lumbar-radiculopathy.txt")
+    parser.add_argument("--seconds", type=float, default=5.0, help="How long to run the timed loop.")
+    args = parser.parse_args()
+
+    case_path: Path = args.case
+    items = len(load_case(case_path).disputed_items)
+    draft_once = lambda: render_text(draft_letter(load_case(case_path)))  # noqa: E731 - read file, draft, render
+    draft_once()  # warm caches (regex compilation, templates)
+
+    letters, start = 0, time.perf_counter()
+    while time.perf_counter() - start < args.seconds:
+        draft_once()
+        letters += 1
+    elapsed = time.perf_counter() - start
+
+    tracemalloc.start()
+    draft_once()
+    _, peak_traced = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"case: {case_path.name} ({items} items)")
+    print(f"letters drafted: {letters} in {elapsed:.2f} s (ingest + extract + decide + draft + check + render)")
+    print(f"throughput: {letters / elapsed:.0f} letters/s on one core (target >= 200)")
+    print(f"latency: {1000 * elapsed / letters:.2f} ms per letter")
+    print(f"peak Python allocations for one letter: {peak_traced / 1e6:.2f} MB")
+    print(f"process peak RSS: {max_rss_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
