@@ -42,47 +42,46 @@ A reviewer with no ties to the parties looked at the file.
 
 CLINICAL CASE SUMMARY
 
-The expert reviewer developed the following clinical case summary based on a review of the case file, \
-including all medical records: A 44 year old warehouse clerk strained the lower back lifting boxes.
+A physician wrote this clinical case summary based on what the file showed: A 44 year old \
+warehouse clerk strained the lower back lifting boxes.
 
 Therapy visits so far: eight, with less pain while walking.
 
 IMR ISSUES, DECISIONS AND RATIONALES
 
-The Final Determination was based on decisions for the disputed items/services set forth below:
+Items decided in this review:
 
 Lumbar MRI without dye: Upheld
 
-Claims Administrator guideline: Decision based on MTUS Low Back Complaints 2004.
+Claims Administrator guideline: Decision based on MTUS Imaging Rules 2031.
 
-MAXIMUS guideline: Decision based on MTUS Low Back Complaints 2004, Section(s): Special Studies.
+MAXIMUS guideline: Decision based on MTUS Red Flag Rules 2031, Section(s): Scans.
 
 Decision rationale: Purple elephants recite sonnets beside the quiet harbor at dawn. Not medically necessary.
 
-Aquatic therapy ten visits was the original request. Aquatic therapy four visits was authorized by the \
-Claims Administrator. The remaining IMR eligible portion of the original request, Aquatic therapy six \
-visits is: Overturned
+Aquatic therapy ten visits was the original request. Aquatic therapy four visits got UR approval. \
+The remaining IMR eligible portion of the original request, Aquatic therapy six visits is: Overturned
 
-Claims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016.
+Claims Administrator guideline: Decision based on MTUS Pool Therapy Rules 2031.
 
-MAXIMUS guideline: Decision based on Non-MTUS Citation Official Disability Guidelines, Low Back Chapter.
+MAXIMUS guideline: Decision based on Non-MTUS Citation Water Guidelines, Spine Chapter.
 
 Decision rationale: Seven copper kettles whistle a tune about autumn rain. Medically necessary.
 
-Knee brace was the original request. The Claims Administrator authorized a fitting visit, leaving the \
-original request IMR eligible. The original request, Knee brace: Upheld
+Knee brace was the original request. The UR allowed a fitting visit instead, so the original \
+request stays IMR eligible. The original request, Knee brace: Upheld
 
-Claims Administrator guideline: The Claims Administrator did not cite any evidence.
+Claims Administrator guideline: No citation given.
 
-MAXIMUS guideline: Decision based on MTUS Knee Complaints 2004.
+MAXIMUS guideline: Decision based on MTUS Brace Rules 2031.
 
 Decision rationale: Marmalade clouds drift over the violet canyon slowly. Not medically necessary.
 """
 
 GOLD_LINES = [
     {"letter": "901", "item": "Lumbar MRI without dye", "decision": "upheld",
-     "guideline": "Decision based on MTUS Low Back Complaints 2004, Section(s): Special Studies.",
-     "claims_administrator_guideline": "Decision based on MTUS Low Back Complaints 2004.", "rationale": "x"},
+     "guideline": "Decision based on MTUS Red Flag Rules 2031, Section(s): Scans.",
+     "claims_administrator_guideline": "Decision based on MTUS Imaging Rules 2031.", "rationale": "x"},
     {"letter": "901", "item": "Aquatic therapy 6 visits", "decision": "overturned",
      "guideline": "Decision based on MTUS Chronic Pain Medical Treatment 2016.",
      "claims_administrator_guideline": None, "rationale": "x"},
@@ -108,12 +107,12 @@ def test_synthetic_letter_becomes_a_case_with_requests_and_ur_guidelines(tmp_pat
     letter = parse_letter(letters / "901.txt")
     assert [item.request for item in letter.items] == ["Lumbar MRI without dye", "Aquatic therapy six visits",
                                                        "Knee brace"]
-    assert letter.items[0].ur_guideline == "Decision based on MTUS Low Back Complaints 2004."
+    assert letter.items[0].ur_guideline == "Decision based on MTUS Imaging Rules 2031."
     assert letter.summary.startswith("A 44 year old warehouse clerk")
     text = case_text(letter)
     assert "Decision Date" not in text and "Priority" not in text
-    for leaked in ("Upheld", "Overturned", "MAXIMUS", "Purple elephants", "copper kettles", "Special Studies",
-                   "Official Disability", "Knee Complaints"):
+    for leaked in ("Upheld", "Overturned", "MAXIMUS", "Purple elephants", "copper kettles", "Red Flag",
+                   "Water Guidelines", "Brace Rules", "physician wrote"):
         assert leaked not in text
     case_path = tmp_path / "901-case.txt"
     case_path.write_text(text, encoding="utf-8")
@@ -121,7 +120,7 @@ def test_synthetic_letter_becomes_a_case_with_requests_and_ur_guidelines(tmp_pat
     assert case.header.case_number == "CM00-0000042"
     assert str(case.header.ur_denial_date) == "2020-02-20"
     assert [item.request for item in case.disputed_items] == [item.request for item in letter.items]
-    assert case.disputed_items[1].ur_guideline == "Decision based on MTUS Chronic Pain Medical Treatment 2016."
+    assert case.disputed_items[1].ur_guideline == "Decision based on MTUS Pool Therapy Rules 2031."
 
 
 def test_item_request_drops_the_decision_and_keeps_colons_inside_the_item():

@@ -82,8 +82,8 @@ def test_confusion_matrix_counts_each_cell():
 
 
 def test_guideline_chapters_reads_mtus_documents_in_order_and_non_mtus():
-    citation = ("Decision based on MTUS Low Back Complaints 2004, Section(s): Imaging, and Chronic Pain "
-                "Medical Treatment 2016, Section(s): Facet blocks. Decision based on Non-MTUS Citation ODG.")
+    citation = ("Decision based on MTUS Low Back Complaints 2004, Section(s): Scans, and Chronic Pain "
+                "Medical Treatment 2016, Section(s): Nerve work. Decision based on Non-MTUS Citation ODG.")
     assert guideline_chapters(citation) == ["Low Back Complaints", "Chronic Pain Medical Treatment", NON_MTUS]
     assert primary_chapter("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG).") == NON_MTUS
     assert primary_chapter("Decision based on MTUS Forearm, Wrist, & Hand Complaints 2004.") == (
@@ -100,7 +100,8 @@ def test_chapter_agreement_primary_any_and_missing_citations():
     pairs = [
         ChapterPair("Decision based on MTUS Acupuncture Treatment 2007.",
                     "Decision based on MTUS Acupuncture Treatment 2007, Section(s): Frequency."),
-        ChapterPair("Decision based on MTUS Knee Complaints 2004, and Chronic Pain Medical Treatment 2016.",
+        ChapterPair("Decision based on MTUS Knee Complaints 2004, Section(s): Braces, and Chronic Pain Medical "
+                    "Treatment 2016.",
                     "Decision based on MTUS Chronic Pain Medical Treatment 2016."),
         ChapterPair("Decision based on MTUS Opioid Treatment 2016.", None),
         ChapterPair(None, "Decision based on MTUS Opioid Treatment 2016."),  # reviewer cited nothing: skipped
