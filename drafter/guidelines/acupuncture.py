@@ -1,0 +1,65 @@
+"""Acupuncture, with or without electrical stimulation (MTUS Acupuncture Medical Treatment Guidelines, 2007).
+
+Criteria confirmed against dev letters quoting the guideline:
+- an initial trial of 3 to 6 treatments, 1 to 3 a week: 007, 008, 042, 114, 125, 142;
+- extension only with documented functional improvement (9792.20 definition): 042, 066, 125, 142.
+"""
+
+from __future__ import annotations
+
+from drafter.guidelines import citations, visits
+from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_met, register
+
+MODALITIES = ("acupuncture",)
+TRIAL_VISITS = 6
+OPTIMUM_WEEKS = 8
+
+
+def initial_trial(context: Context) -> Check:
+    return visits.within_limit(context, TRIAL_VISITS, "an initial acupuncture trial (3 to 6 treatments, "
+                               "1 to 3 a week)")
+
+
+def extension_improvement(context: Context) -> Check:
+    return visits.functional_improvement(context, MODALITIES, ("acupuncture",))
+
+
+def extension_schedule(context: Context) -> Check:
+    weeks = context.details.duration_weeks
+    if weeks is not None and weeks > OPTIMUM_WEEKS:
+        return not_met(f"The request spans {weeks:g} weeks, beyond the one to two months the guideline "
+                       "gives as the optimum duration.")
+    frequency = context.details.frequency_per_week
+    if frequency is not None and frequency > 3:
+        return not_met(f"The request asks for {frequency:g} treatments a week; the guideline allows 1 to 3.")
+    if context.details.sessions is None:
+        return not_met("The request does not state how many treatments are asked for.")
+    return met("The requested schedule fits the guideline's 1 to 3 treatments a week over one to two months.")
+
+
+ACUPUNCTURE = register(Rule(
+    rule_id="acupuncture",
+    category="acupuncture",
+    title="Acupuncture or electroacupuncture",
+    citation=lambda context: citations.acupuncture(),
+    summary=(
+        "The MTUS acupuncture guideline allows acupuncture when pain medication is being reduced or is not "
+        "tolerated, or alongside physical rehabilitation or surgery to speed functional recovery. A first "
+        "trial should show functional improvement within 3 to 6 treatments given 1 to 3 times a week, with "
+        "one to two months as the optimum duration. More treatments are supported only when the earlier "
+        "ones produced documented functional improvement: better daily activities or fewer work "
+        "restrictions, and less reliance on medical care."
+    ),
+    criteria=(
+        Criterion("initial_trial_size", "An initial trial asks for no more than 6 treatments at 1 to 3 a week.",
+                  initial_trial, supported_by=("007", "008", "042", "114", "125", "142"),
+                  when=visits.is_first(MODALITIES)),
+        Criterion("prior_functional_improvement", "Further treatments follow documented functional "
+                  "improvement from the earlier ones.", extension_improvement,
+                  supported_by=("042", "066", "125", "142"), when=visits.has_prior(MODALITIES)),
+        Criterion("extension_schedule", "Further treatments keep to 1 to 3 a week within one to two months.",
+                  extension_schedule, supported_by=("042", "125"), when=visits.has_prior(MODALITIES)),
+    ),
+    patterns=(r"acupunct",),
+    priority=30,
+))

@@ -1,0 +1,118 @@
+"""Drug names (brand and generic) as requests write them, mapped to the generic name and the drug class.
+
+Classes are the ids rules list in `Rule.drug_classes`. Keys are lower-case and matched as whole words;
+longer names are tried first, so 'ultram er' wins over 'ultram'.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Drug:
+    generic: str
+    drug_class: str
+
+
+def _entries(drug_class: str, names: dict[str, str]) -> dict[str, Drug]:
+    return {name: Drug(generic, drug_class) for name, generic in names.items()}
+
+
+LEXICON: dict[str, Drug] = {
+    **_entries("opioid", {
+        "norco": "hydrocodone/acetaminophen", "vicodin": "hydrocodone/acetaminophen",
+        "hydrocodone": "hydrocodone/acetaminophen", "percocet": "oxycodone/acetaminophen",
+        "oxycodone": "oxycodone", "oxycontin": "oxycodone", "roxicodone": "oxycodone",
+        "morphine": "morphine", "ms contin": "morphine", "hydromorphone": "hydromorphone",
+        "dilaudid": "hydromorphone", "oxymorphone": "oxymorphone", "opana": "oxymorphone",
+        "methadone": "methadone", "fentanyl": "fentanyl", "duragesic": "fentanyl", "codeine": "codeine",
+        "tylenol #3": "acetaminophen/codeine", "tylenol with codeine": "acetaminophen/codeine",
+        "tapentadol": "tapentadol", "nucynta": "tapentadol", "buprenorphine": "buprenorphine",
+        "butrans": "buprenorphine", "tramadol": "tramadol", "ultram": "tramadol",
+        "ultracet": "tramadol/acetaminophen", "nucynta er": "tapentadol",
+        "trezix": "acetaminophen/caffeine/dihydrocodeine",
+        "synapryn": "tramadol (oral suspension)",
+    }),
+    **_entries("nsaid", {
+        "naproxen": "naproxen", "anaprox": "naproxen", "naprosyn": "naproxen", "aleve": "naproxen",
+        "ibuprofen": "ibuprofen", "motrin": "ibuprofen", "diclofenac": "diclofenac", "voltaren": "diclofenac",
+        "meloxicam": "meloxicam", "mobic": "meloxicam", "etodolac": "etodolac", "lodine": "etodolac",
+        "nabumetone": "nabumetone", "relafen": "nabumetone", "celecoxib": "celecoxib", "celebrex": "celecoxib",
+        "ketorolac": "ketorolac", "toradol": "ketorolac", "indomethacin": "indomethacin",
+        "ketoprofen": "ketoprofen", "flurbiprofen": "flurbiprofen", "piroxicam": "piroxicam",
+        "duexis": "ibuprofen/famotidine",
+    }),
+    **_entries("gi_protectant", {
+        "omeprazole": "omeprazole", "prilosec": "omeprazole", "pantoprazole": "pantoprazole",
+        "protonix": "pantoprazole", "lansoprazole": "lansoprazole", "prevacid": "lansoprazole",
+        "esomeprazole": "esomeprazole", "nexium": "esomeprazole", "rabeprazole": "rabeprazole",
+        "famotidine": "famotidine", "pepcid": "famotidine", "ranitidine": "ranitidine",
+        "zantac": "ranitidine", "deprizine": "ranitidine (oral suspension)", "misoprostol": "misoprostol",
+    }),
+    **_entries("muscle_relaxant", {
+        "cyclobenzaprine": "cyclobenzaprine", "flexeril": "cyclobenzaprine", "fexmid": "cyclobenzaprine",
+        "amrix": "cyclobenzaprine", "tizanidine": "tizanidine", "zanaflex": "tizanidine",
+        "methocarbamol": "methocarbamol", "robaxin": "methocarbamol", "metaxalone": "metaxalone",
+        "skelaxin": "metaxalone", "baclofen": "baclofen", "lioresal": "baclofen",
+        "orphenadrine": "orphenadrine", "norflex": "orphenadrine", "chlorzoxazone": "chlorzoxazone",
+        "parafon forte": "chlorzoxazone", "dantrolene": "dantrolene", "tabradol": "cyclobenzaprine (oral suspension)",
+    }),
+    **_entries("carisoprodol", {"carisoprodol": "carisoprodol", "soma": "carisoprodol"}),
+    **_entries("anticonvulsant", {
+        "gabapentin": "gabapentin", "neurontin": "gabapentin", "gralise": "gabapentin",
+        "fanatrex": "gabapentin (oral suspension)", "pregabalin": "pregabalin", "lyrica": "pregabalin",
+        "topiramate": "topiramate", "topamax": "topiramate", "carbamazepine": "carbamazepine",
+        "lamotrigine": "lamotrigine", "oxcarbazepine": "oxcarbazepine",
+    }),
+    **_entries("antidepressant", {
+        "amitriptyline": "amitriptyline", "elavil": "amitriptyline", "nortriptyline": "nortriptyline",
+        "pamelor": "nortriptyline", "desipramine": "desipramine", "duloxetine": "duloxetine",
+        "cymbalta": "duloxetine", "venlafaxine": "venlafaxine", "effexor": "venlafaxine",
+        "bupropion": "bupropion", "wellbutrin": "bupropion", "sertraline": "sertraline", "zoloft": "sertraline",
+        "fluoxetine": "fluoxetine", "prozac": "fluoxetine", "citalopram": "citalopram",
+        "escitalopram": "escitalopram", "lexapro": "escitalopram", "paroxetine": "paroxetine",
+        "trazodone": "trazodone", "mirtazapine": "mirtazapine", "remeron": "mirtazapine",
+    }),
+    **_entries("hypnotic", {
+        "zolpidem": "zolpidem", "ambien": "zolpidem", "eszopiclone": "eszopiclone", "lunesta": "eszopiclone",
+        "zaleplon": "zaleplon", "sonata": "zaleplon", "dicopanol": "diphenhydramine (oral suspension)",
+        "diphenhydramine": "diphenhydramine", "restoril": "temazepam", "temazepam": "temazepam",
+    }),
+    **_entries("benzodiazepine", {
+        "alprazolam": "alprazolam", "xanax": "alprazolam", "lorazepam": "lorazepam", "ativan": "lorazepam",
+        "clonazepam": "clonazepam", "klonopin": "clonazepam", "diazepam": "diazepam", "valium": "diazepam",
+    }),
+    **_entries("lidocaine_patch", {"lidoderm": "lidocaine 5% patch"}),
+    **_entries("topical_analgesic", {
+        "lidopro": "lidocaine/capsaicin/menthol/methyl salicylate", "terocin": "lidocaine/menthol compound",
+        "flector": "diclofenac epolamine patch", "capsaicin": "capsaicin", "ketophene": "ketoprofen cream",
+        "cyclophene": "cyclobenzaprine cream", "menthoderm": "methyl salicylate/menthol",
+    }),
+    **_entries("barbiturate_analgesic", {"fioricet": "butalbital/acetaminophen/caffeine",
+                                         "butalbital": "butalbital/acetaminophen/caffeine"}),
+    **_entries("antiemetic", {"ondansetron": "ondansetron", "zofran": "ondansetron",
+                              "promethazine": "promethazine", "phenergan": "promethazine"}),
+}
+
+_NAMES = sorted(LEXICON, key=lambda name: (-len(name), name))
+_PATTERN = re.compile(r"(?<![a-z])(" + "|".join(re.escape(name) for name in _NAMES) + r")(?![a-z])")
+
+
+def find_drug(text: str) -> tuple[str, Drug] | None:
+    """The first drug named in the (lower-cased) text, as (name as written, lexicon entry)."""
+    match = _PATTERN.search(text.lower())
+    if match is None:
+        return None
+    return match.group(1), LEXICON[match.group(1)]
+
+
+def drugs_in(text: str) -> list[Drug]:
+    """Every drug named in the text, in order of appearance, without repeats."""
+    found: list[Drug] = []
+    for match in _PATTERN.finditer(text.lower()):
+        drug = LEXICON[match.group(1)]
+        if drug not in found:
+            found.append(drug)
+    return found

@@ -1,0 +1,86 @@
+"""Oral NSAIDs: naproxen, ibuprofen, diclofenac, meloxicam, etodolac, celecoxib ... (MTUS Chronic Pain Medical
+Treatment Guidelines, 'NSAIDs (non-steroidal anti-inflammatory drugs)').
+
+Criteria confirmed against dev letters quoting the guideline:
+- lowest dose for the shortest period in moderate to severe pain, osteoarthritis and flares of back pain;
+  inconsistent evidence in neuropathic pain: 050, 066, 155, 182;
+- continued use needs documented pain relief and functional benefit: 066, 155, 185.
+"""
+
+from __future__ import annotations
+
+import re
+
+from drafter.guidelines import citations
+from drafter.guidelines.facts import diagnoses, functional_status, listing, medications, same_drug
+from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
+
+NSAID = ("nsaid",)
+MUSCULOSKELETAL = (r"arthritis|arthrosis|osteoarth|degenerat|sprain|strain|tendin|bursitis|myalgia|myofascial|"
+                   r"back pain|neck pain|lumbago|cervicalgia|joint pain|contusion|fracture|impingement|"
+                   r"spondylo|disc|disk|tear|pain")
+NEUROPATHIC = r"neuropath|radiculopathy|radiculitis|neuralgia|neuritis|carpal tunnel|crps|complex regional"
+
+
+def earlier_use(context: Context) -> list:
+    return same_drug(context.summary, context.details) or medications(context.summary, NSAID)
+
+
+def continuing(context: Context) -> bool:
+    return bool(earlier_use(context))
+
+
+def indication(context: Context) -> Check:
+    musculoskeletal = [fact for fact in diagnoses(context.summary, MUSCULOSKELETAL)
+                       if not diagnoses_match(fact.name, NEUROPATHIC)]
+    if musculoskeletal:
+        return met(f"The diagnoses include a musculoskeletal pain condition: {listing(musculoskeletal)}.",
+                   musculoskeletal)
+    neuropathic = diagnoses(context.summary, NEUROPATHIC)
+    if neuropathic:
+        return not_met(f"The only diagnoses are neuropathic ({listing(neuropathic)}), where the evidence for "
+                       "NSAIDs is inconsistent.", neuropathic)
+    return not_documented("The records do not document a diagnosis for which an NSAID is indicated.")
+
+
+def diagnoses_match(name: str, pattern: str) -> bool:
+    return re.search(pattern, name.lower()) is not None
+
+
+def benefit(context: Context) -> Check:
+    used = earlier_use(context)
+    statements = functional_status(context.summary, ("nsaid", "anti-inflammator", "medication") + tuple(
+        medication.name.lower().split()[0] for medication in used))
+    improved = [fact for fact in statements if fact.improved]
+    relief = [record for record in context.summary.monitoring
+              if record.kind == "pain_relief_quantified" and record.present]
+    if improved or relief:
+        return met("The records document benefit from the anti-inflammatory.", improved + relief)
+    worse = [fact for fact in statements if not fact.improved]
+    if worse:
+        return not_met("The records state that function did not improve on the medication.", worse + used)
+    return not_documented(f"The worker already takes {listing(used)}, and the records do not document pain "
+                          "relief or functional benefit from it.", used)
+
+
+NSAIDS = register(Rule(
+    rule_id="nsaids",
+    category="nsaids",
+    title="Oral non-steroidal anti-inflammatory drugs",
+    citation=lambda context: citations.chronic_pain(context.era, "NSAIDs (non-steroidal anti-inflammatory drugs)"),
+    summary=(
+        "The MTUS supports anti-inflammatory drugs for osteoarthritis, for flares of back pain and for other "
+        "moderate to severe musculoskeletal pain, at the lowest effective dose for the shortest time, "
+        "because of gastrointestinal, cardiovascular and kidney risks. Evidence for them in long-term "
+        "neuropathic pain is inconsistent. A first prescription for a musculoskeletal condition is "
+        "reasonable; continuing one needs documented relief of pain and better function."
+    ),
+    criteria=(
+        Criterion("indication", "A musculoskeletal pain condition (osteoarthritis, back or joint pain), not "
+                  "purely neuropathic pain.", indication, supported_by=("050", "155", "182")),
+        Criterion("documented_benefit", "Continued use follows documented pain relief and functional benefit.",
+                  benefit, supported_by=("066", "155", "185"), when=continuing),
+    ),
+    drug_classes=NSAID,
+    priority=5,
+))

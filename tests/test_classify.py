@@ -1,0 +1,66 @@
+"""parse_request reads the size, drug, body region and category of a free-text request."""
+
+from __future__ import annotations
+
+import pytest
+
+from drafter.guidelines.classify import parse_request
+
+
+@pytest.mark.parametrize(("request_text", "sessions", "per_week", "weeks"), [
+    ("Physical therapy 2x a week for 4 weeks", 8, 2, 4),
+    ("PT 2x6 lumbar spine", 12, 2, 6),
+    ("Acupuncture #6", 6, None, None),
+    ("Chiropractic manipulation times 6", 6, None, None),
+    ("Twelve sessions of aquatic therapy", 12, None, None),
+    ("Physical therapy three times weekly for the shoulder", None, 3, None),
+    ("Electroacupuncture two times a week times six weeks", 12, 2, 6),
+    ("Physical therapy 2-3 times a week for 6 weeks", 18, 3, 6),
+    ("Additional therapy 3 visits per week for 2 weeks", 6, 3, 2),
+    ("Physical therapy two times four visits (8) for the knees", 8, None, None),
+    ("Eight (8) physical therapy sessions", 8, None, None),
+    ("Post-op physical therapy 12-18 sessions", 18, None, None),
+    ("two therapy sessions for the neck and eight therapy sessions for the wrist", 10, None, None),
+    ("Therapy 6 sessions 2 times a week for 3 weeks", 6, 2, 3),
+])
+def test_total_visits_are_the_request_as_written(request_text, sessions, per_week, weeks):
+    details = parse_request(request_text)
+    assert details.sessions == sessions
+    assert details.frequency_per_week == per_week
+    assert details.duration_weeks == weeks
+
+
+@pytest.mark.parametrize(("request_text", "drug", "strength", "quantity", "category"), [
+    ("Norco 10/325mg #120", "hydrocodone/acetaminophen", "10/325mg", 120, "opioids"),
+    ("Ultram ER 100mg #60", "tramadol", "100mg", 60, "opioids"),
+    ("Fexmid 7.5mg #60", "cyclobenzaprine", "7.5mg", 60, "muscle_relaxants"),
+    ("Flexeril 10mg #30", "cyclobenzaprine", "10mg", 30, "muscle_relaxants"),
+    ("Anaprox DS 550mg #60", "naproxen", "550mg", 60, "nsaids"),
+    ("Naprosyn 500 mg #90", "naproxen", "500 mg", 90, "nsaids"),
+])
+def test_drugs_are_named_by_their_generic(request_text, drug, strength, quantity, category):
+    details = parse_request(request_text)
+    assert (details.drug, details.strength, details.quantity, details.category) == (
+        drug, strength, quantity, category)
+    assert details.sessions is None
+
+
+def test_regions_laterality_and_modifiers():
+    details = parse_request("Retrospective MRI of the left shoulder and cervical spine without contrast")
+    assert details.body_regions == ["cervical", "shoulder"]
+    assert details.laterality == "left"
+    assert "without contrast" in details.modifiers and "retrospective" in details.modifiers
+    assert "with contrast" not in details.modifiers
+    rental = parse_request("Associated surgical service: cold therapy unit 14 day rental")
+    assert {"associated surgical service", "rental"} <= set(rental.modifiers)
+    assert rental.duration_weeks == 2
+
+
+def test_numbers_lists_every_number_written():
+    assert parse_request("Twelve therapy visits, 3 times a week for 4 weeks, #12").numbers == ["12", "3", "4"]
+
+
+def test_spine_mri_is_told_apart_by_region():
+    assert parse_request("MRI of the lumbar spine").category == "mri_spine"
+    assert parse_request("Open MRI of the lumbosacral spine").category == "mri_spine"
+    assert parse_request("Magnetic resonance imaging of the thoracic spine").category == "mri_spine"
