@@ -228,3 +228,48 @@ def test_every_dev_gold_item_matches_a_parsed_item():
         letter = parse_letter(DEV / "letters" / f"{stem}.txt")
         assert len(letter.items) == len(items), stem
         assert len(match_items(items, [i.request for i in letter.items])) == len(items), stem
+
+
+def _dev_subset(tmp_path: Path, count: int = 6) -> tuple[Path, list[dict]]:
+    """A small folder in the dev layout, copied at run time (never into the repository)."""
+    root = tmp_path / "subset"
+    (root / "letters").mkdir(parents=True)
+    files = letter_files(DEV / "letters")[:count]
+    for path in files:
+        (root / "letters" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    stems = {path.stem for path in files}
+    rows = [json.loads(line) for line in (DEV / "items.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    rows = [row for row in rows if row["letter"] in stems]
+    (root / "items.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return root, rows
+
+
+@needs_dev
+def test_eval_letters_command_end_to_end_on_a_dev_subset(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from drafter.evaluation.cli import eval_app
+
+    root, rows = _dev_subset(tmp_path)
+    monkeypatch.setenv("DRAFTER_LETTERS_DIR", str(root))
+    lenient = tmp_path / "lenient.toml"
+    lenient.write_text("[letters]\ncoverage = 0.0\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(eval_app, [
+        "letters", "--predictions", str(out / "preds.jsonl"), "--dump-cases", str(out / "cases"),
+        "--report", str(out / "report.md"), "--json", str(out / "result.json"), "--thresholds", str(lenient)])
+    assert result.exit_code == 0, result.output
+    predictions = [json.loads(line) for line in (out / "preds.jsonl").read_text().splitlines()]
+    assert [(p["letter"], p["item"]) for p in predictions] == [(r["letter"], r["item"]) for r in rows]
+    assert all(p["predicted"] in ("upheld", "overturned", None) for p in predictions)
+    assert sorted(p.name for p in (out / "cases").iterdir()) == sorted(p.name for p in (root / "letters").iterdir())
+    figures = json.loads((out / "result.json").read_text())["letters"]
+    assert figures["items"] == len(rows) and figures["errors"] == {}
+    assert figures["baseline"]["kappa"] == 0.0
+    assert "always-upheld" in (out / "report.md").read_text()
+
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[letters]\ncoverage = 1.01\n", encoding="utf-8")
+    failing = CliRunner().invoke(eval_app, ["letters", "--thresholds", str(strict)])
+    assert failing.exit_code == 1

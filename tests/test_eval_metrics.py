@@ -148,3 +148,28 @@ def test_category_table_groups_by_category_and_names_unclassified():
     assert by_name["opioid"]["accuracy"] == pytest.approx(0.5)
     assert by_name["opioid"]["overturn_recall"] == 0.0
     assert by_name["unclassified"]["coverage"] == 0.0
+
+
+def test_thresholds_flag_low_missing_and_undefined_figures(tmp_path):
+    from drafter.evaluation.report import load_limits, shortfalls
+
+    path = tmp_path / "thresholds.toml"
+    path.write_text("[letters]\nkappa = 0.2  # must beat chance\noverturn_precision = 0.1\nrecall = 0.5\n"
+                    "[targets.letters]\nkappa = 0.5\n", encoding="utf-8")
+    limits = load_limits(path)
+    results = {"letters": {"metrics": {"kappa": 0.25, "overturn_precision": None}}}
+    failing = {(s.metric, s.value) for s in shortfalls(results, limits)}
+    assert failing == {("overturn_precision", None), ("recall", None)}
+    results["letters"]["metrics"]["kappa"] = 0.1
+    assert "kappa" in {s.metric for s in shortfalls(results, limits)}
+    assert shortfalls({"gate": {"metrics": {}}}, limits) == []  # a suite that did not run is not checked
+
+
+def test_malformed_thresholds_file_is_a_clear_error(tmp_path):
+    from drafter.errors import InputError
+    from drafter.evaluation.report import load_limits
+
+    path = tmp_path / "thresholds.toml"
+    path.write_text("[letters]\nkappa = 'high'\n", encoding="utf-8")
+    with pytest.raises(InputError, match="thresholds.toml"):
+        load_limits(path)

@@ -134,7 +134,7 @@ def letters_markdown(result: Mapping, limits: Limits) -> list[str]:
         "",
         f"{result['letters']} letters, {result['items']} disputed items "
         f"({result['overturned_items']} overturned by the reviewers); "
-        f"{result['seconds']:.1f} s ({fmt(result.get('letters_per_second'))} letters/s). "
+        f"{result['seconds']:.1f} s ({result.get('letters_per_second') or 0:.0f} letters/s). "
         "The always-upheld column is what answering 'upheld' to every item scores; for the chapter "
         f"figures it is citing the utilization review's chapter ({result['chapter_items']} items whose "
         "reviewer cited a guideline).",
@@ -164,6 +164,11 @@ def letters_markdown(result: Mapping, limits: Limits) -> list[str]:
     return lines
 
 
+def demote_headings(markdown: str, levels: int) -> str:
+    """Nest another suite's report under this report's headings."""
+    return "\n".join("#" * levels + line if line.startswith("#") else line for line in markdown.splitlines())
+
+
 def markdown_report(results: Mapping[str, Mapping], limits: Limits,
                     renderers: Mapping[str, Callable[[Mapping], str]] | None = None) -> str:
     """The whole report. `renderers` gives a suite its own markdown section (e.g. the gate suite's)."""
@@ -179,7 +184,7 @@ def markdown_report(results: Mapping[str, Mapping], limits: Limits,
         else:
             lines += [f"## {suite} suite", "", *figures_markdown(suite, result, limits)]
             if suite in renderers:
-                lines += ["", renderers[suite](result).strip()]
+                lines += ["", demote_headings(renderers[suite](result).strip(), 2)]
         lines.append("")
     return "\n".join(lines)
 
