@@ -17,6 +17,7 @@ from rich.table import Table
 
 from drafter import __version__
 from drafter.errors import DrafterError, InputError
+from drafter.evaluation.cli import eval_app
 from drafter.files import write_atomically
 from drafter.models import CaseSummary, Determination, ItemDecision, ReviewerCredentials
 from drafter.render import LetterStyle
@@ -27,6 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Draft California IMR Final Determination Letters for the reviewer who decides and signs them.",
 )
+app.add_typer(eval_app, name="eval")
 err = Console(stderr=True)
 Model = TypeVar("Model", bound=BaseModel)
 
