@@ -1,0 +1,48 @@
+"""Stage 5: the consistency gate. Deterministic checks of a rationale against its decision.
+
+Each check returns a CheckResult with a stable id:
+- conclusion: the concluding sentence states the decided outcome and no sentence states the opposite;
+- guideline: every guideline document the text names is one the rule cites or discusses;
+- numbers: every number, date and spinal level is grounded in the request, the records or the rule;
+- drugs: every drug named is in the request, the records or the rule's topic;
+- criteria: every decisive unmet or undocumented criterion is addressed;
+- documented_facts: no "not documented" claim about something the summary documents;
+- reviewer_name: no person is named as reviewer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from drafter.check.checks import (
+    Grounding,
+    check_conclusion,
+    check_criteria,
+    check_documented_facts,
+    check_drugs,
+    check_guideline,
+    check_numbers,
+    check_reviewer_name,
+)
+from drafter.check.prose import split_sentences
+from drafter.models import CaseSummary, CheckReport, ItemDecision
+
+__all__ = ["check_rationale"]
+
+
+def check_rationale(text: str, decision: ItemDecision, summary: CaseSummary,
+                    reviewer_names: Sequence[str] = (), records: Sequence[str] = ()) -> CheckReport:
+    """Run every check. `records` are document texts to ground numbers and drugs in, besides the facts."""
+    sentences = split_sentences(text)
+    grounding = Grounding.build(decision, summary, records)
+    results = [
+        check_conclusion(sentences, decision),
+        check_guideline(text, decision),
+        check_numbers(text, grounding),
+        check_drugs(text, grounding),
+        check_criteria(text, decision),
+        check_documented_facts(sentences, summary),
+        check_reviewer_name(text, reviewer_names),
+    ]
+    return CheckReport(item_id=decision.item_id, passed=all(result.passed for result in results),
+                       results=results)

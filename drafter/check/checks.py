@@ -1,0 +1,490 @@
+"""The individual checks of the consistency gate, and what a rationale is grounded in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from drafter.check import lexicon, numbers
+from drafter.check.prose import Verdict, all_verdicts
+from drafter.models import (
+    CaseSummary,
+    CheckResult,
+    CriterionStatus,
+    ItemDecision,
+    Outcome,
+)
+
+# ---------------------------------------------------------------------------------------------
+# grounding
+# ---------------------------------------------------------------------------------------------
+
+DRUG_PATTERN = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(name) for drug in lexicon.DRUGS for name in drug.names),
+                             key=len, reverse=True)) + r")\b",
+    re.I,
+)
+GENERIC_OF = {name.lower(): drug.generic for drug in lexicon.DRUGS for name in drug.names}
+CLASS_OF = {drug.generic: drug.drug_class for drug in lexicon.DRUGS}
+GUIDELINE_DATES = {dt.date(2016, 7, 28), dt.date(2009, 7, 18), dt.date(2016, 7, 29), (2009, 5), (2016, 7)}
+EDITION_YEARS = {1999, 2003, 2004, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017}
+
+
+@dataclass(frozen=True)
+class AllowedNumber:
+    lo: float
+    hi: float | None
+    unit: str | None
+
+
+def parse_allowed(expression: str) -> AllowedNumber:
+    quantity = numbers.find_quantities(expression)[0]
+    return AllowedNumber(quantity.lo, quantity.hi, quantity.unit)
+
+
+ALLOWED_NUMBERS = {family: frozenset(parse_allowed(expression) for expression in expressions)
+                   for family, expressions in lexicon.GUIDELINE_NUMBERS.items()}
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """Everything a rationale may draw on: the request and records (case) and the rule."""
+
+    case_values: frozenset[float]
+    rule_values: frozenset[float]
+    dates: frozenset[object]
+    years: frozenset[int]
+    levels: frozenset[str]
+    families: frozenset[str]
+    allowed_numbers: frozenset[AllowedNumber]
+    drugs: frozenset[str]
+
+    @classmethod
+    def build(cls, decision: ItemDecision, summary: CaseSummary, records: Sequence[str]) -> Grounding:
+        case_texts = [decision.request, *records, *fact_texts(summary)]
+        case_texts += [text for result in decision.criteria
+                       for text in (result.finding, *(evidence.quote for evidence in result.evidence))]
+        rule_texts = [decision.guideline_summary, decision.note or "",
+                      *(result.requirement for result in decision.criteria)]
+        if decision.citation is not None:
+            rule_texts.append(decision.citation.letter_text())
+        case_text = "\n".join(case_texts)
+        rule_text = "\n".join(rule_texts)
+        found_dates, _ = numbers.find_dates(case_text + "\n" + rule_text)
+        dates: set[object] = {value for _, value in found_dates} | set(summary_dates(summary))
+        for value in list(dates):
+            if isinstance(value, dt.date):
+                dates.update({(value.year, value.month), (0, value.month * 100 + value.day)})
+        years = {value.year if isinstance(value, dt.date) else value[0] for value in dates}
+        levels, _ = numbers.find_levels(case_text + "\n" + rule_text)
+        families = cited_families(decision)
+        allowed = frozenset().union(*(ALLOWED_NUMBERS.get(family, frozenset()) for family in families))
+        return cls(
+            case_values=frozenset(numbers.all_values(case_text) | request_products(decision.request)
+                                  | fact_values(summary)),
+            rule_values=frozenset(numbers.all_values(rule_text)),
+            dates=frozenset(dates),
+            years=frozenset(years),
+            levels=frozenset(levels),
+            families=families,
+            allowed_numbers=allowed,
+            drugs=frozenset(grounded_drugs(case_text, rule_text, decision)),
+        )
+
+
+def fact_texts(summary: CaseSummary) -> Iterable[str]:
+    for name, value in summary:
+        if isinstance(value, list):
+            for fact in value:
+                evidence = getattr(fact, "evidence", None)
+                if evidence is not None:
+                    yield evidence.quote
+                for field in ("name", "detail", "finding", "procedure", "related_to", "context"):
+                    text = getattr(fact, field, None)
+                    if isinstance(text, str):
+                        yield text
+        elif name in ("age", "sex") and value is not None:
+            yield value.evidence.quote
+    for item in summary.disputed_items:
+        yield item.request
+
+
+def fact_values(summary: CaseSummary) -> set[float]:
+    values: set[float] = set()
+    if summary.age:
+        values.add(float(summary.age.years))
+    values.update(float(course.sessions) for course in summary.treatments if course.sessions is not None)
+    values.update(float(score.score) for score in summary.pain_scores)
+    values.update(float(med.duration_weeks) for med in summary.medications if med.duration_weeks is not None)
+    return values
+
+
+def summary_dates(summary: CaseSummary) -> Iterable[dt.date]:
+    header = summary.header
+    for value in (header.date_of_injury, header.ur_denial_date, header.date_assigned,
+                  header.application_received, header.decision_date):
+        if value is not None:
+            yield value
+    for document in summary.documents:
+        if document.date is not None:
+            yield document.date
+    for collection in (summary.medications, summary.imaging, summary.surgeries):
+        for fact in collection:
+            value = getattr(fact, "start_date", None) or getattr(fact, "date", None)
+            if value is not None:
+                yield value
+
+
+def request_products(request: str) -> set[float]:
+    """'3 times a week for 2 weeks' also says 6 visits: products of the request's small numbers."""
+    values = [value for value in numbers.all_values(request) if 0 < value <= 12]
+    return {a * b for a, b in combinations(values, 2)}
+
+
+def cited_families(decision: ItemDecision) -> frozenset[str]:
+    """Guideline families the decision's citation names or its rule text discusses."""
+    texts = [decision.guideline_summary, decision.note or "",
+             *(result.requirement for result in decision.criteria)]
+    if decision.citation is not None:
+        citation = decision.citation
+        texts.append(" ".join([citation.document, *citation.sections]))
+        if citation.source == "ODG":
+            texts.append("ODG")
+    families = set()
+    for text in texts:
+        families.update(families_in(text, cited=True))
+    return frozenset(families)
+
+
+def families_in(text: str, cited: bool = False) -> set[str]:
+    found = {family.family for family in lexicon.GUIDELINE_FAMILIES
+             if (family.cited if cited else family.named).search(text)}
+    for match in lexicon.ACOEM_CHAPTER.finditer(text):
+        family = lexicon.CHAPTER_FAMILY.get(int(match.group(1)))
+        if family:
+            found.add(family)
+    return found
+
+
+def drugs_in(text: str) -> set[str]:
+    return {GENERIC_OF[match.group(1).lower()] for match in DRUG_PATTERN.finditer(text)}
+
+
+def grounded_drugs(case_text: str, rule_text: str, decision: ItemDecision) -> set[str]:
+    drugs = drugs_in(case_text) | drugs_in(rule_text)
+    topics = {CLASS_OF[drug] for drug in drugs_in(decision.request)}
+    topic_text = " ".join([decision.request, rule_text])
+    topics.update(topic for topic, pattern in lexicon.TOPIC_WORDS.items() if pattern.search(topic_text))
+    for topic in topics:
+        drugs.update(lexicon.DRUG_TOPICS.get(topic, ()))
+    return drugs
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. conclusion
+# ---------------------------------------------------------------------------------------------
+
+EXPECTED = {Outcome.UPHELD: "negative", Outcome.OVERTURNED: "positive"}
+WORDS = {"negative": "not medically necessary", "positive": "medically necessary"}
+
+
+def conclusion_of(verdicts: list[Verdict]) -> Verdict | None:
+    firm = [verdict for verdict in verdicts if not verdict.hypothetical]
+    return (firm or verdicts)[-1] if verdicts else None
+
+
+def check_conclusion(sentences: list[str], decision: ItemDecision) -> CheckResult:
+    verdicts = all_verdicts(sentences)
+    if decision.outcome is None:
+        stated = [verdict for verdict in verdicts if not verdict.hypothetical]
+        if stated:
+            return CheckResult(check="conclusion", passed=False,
+                               detail="no rule decided this item, yet the text states an outcome: "
+                                      f"{sentences[stated[-1].sentence_index]!r}")
+        return CheckResult(check="conclusion", passed=True, detail="no outcome stated (undecided item)")
+    expected = EXPECTED[decision.outcome]
+    final = conclusion_of(verdicts)
+    if final is None:
+        return CheckResult(check="conclusion", passed=False, detail="no sentence states the outcome")
+    if final.polarity != expected:
+        return CheckResult(check="conclusion", passed=False,
+                           detail=f"decided {decision.outcome.value} ({WORDS[expected]}), but the conclusion "
+                                  f"says {WORDS[final.polarity]}: {sentences[final.sentence_index]!r}")
+    opposite = [verdict for verdict in verdicts
+                if verdict.polarity != expected and not verdict.hypothetical]
+    if opposite:
+        return CheckResult(check="conclusion", passed=False,
+                           detail=f"a sentence states the opposite ({WORDS[opposite[0].polarity]}): "
+                                  f"{sentences[opposite[0].sentence_index]!r}")
+    return CheckResult(check="conclusion", passed=True, detail=f"states {WORDS[expected]}")
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. guideline
+# ---------------------------------------------------------------------------------------------
+
+NOT_ADDRESSED = re.compile(r"\b(?:do(?:es)?|did)\s+not\s+(?:specifically\s+|directly\s+)?(?:address|apply|discuss|"
+                           r"cover)|\bsilent\b|\bnot\s+(?:specifically\s+)?addressed\b|\bno\s+(?:specific\s+)?"
+                           r"(?:recommendations?|guidance)\b", re.I)
+
+
+def check_guideline(text: str, decision: ItemDecision) -> CheckResult:
+    allowed = cited_families(decision)
+    stray: list[str] = []
+    for sentence in re.split(r"(?<=[.;])\s+", text):
+        named = families_in(sentence)
+        if not named or NOT_ADDRESSED.search(sentence):
+            continue
+        stray.extend(family for family in sorted(named - allowed) if family not in stray)
+    if stray:
+        labels = ", ".join(lexicon.FAMILY_LABELS[family] for family in stray)
+        cited = ", ".join(lexicon.FAMILY_LABELS[family] for family in sorted(allowed)) or "none"
+        return CheckResult(check="guideline", passed=False,
+                           detail=f"names {labels}, which the rule does not cite (rule cites: {cited})")
+    return CheckResult(check="guideline", passed=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. numbers
+# ---------------------------------------------------------------------------------------------
+
+
+def check_numbers(text: str, grounding: Grounding) -> CheckResult:
+    cleared = numbers.REFERENCE.sub(lambda match: " " * len(match.group(0)), text)
+    ungrounded: list[str] = []
+    dates, cleared = numbers.find_dates(cleared)
+    for written, value in dates:
+        if value not in grounding.dates and value not in GUIDELINE_DATES:
+            ungrounded.append(written)
+    levels, cleared = numbers.find_levels(cleared)
+    ungrounded.extend(sorted(level for level in levels if level not in grounding.levels))
+    for match in numbers.YEAR.finditer(cleared):
+        year = int(match.group(1))
+        following = cleared[match.end():match.end() + 12]
+        if re.match(r"\s*(?:mg|mcg|g|ml|%|visits|sessions)\b", following, re.I):
+            continue
+        if year not in grounding.years and year not in EDITION_YEARS:
+            ungrounded.append(match.group(0))
+        cleared = numbers.blank(cleared, match.start(), match.end())
+    for quantity in numbers.find_quantities(cleared):
+        if not quantity_grounded(quantity, grounding):
+            ungrounded.append(quantity.text)
+    if ungrounded:
+        return CheckResult(check="numbers", passed=False,
+                           detail="not in the request, the records or the rule: " + "; ".join(ungrounded))
+    return CheckResult(check="numbers", passed=True)
+
+
+def quantity_grounded(quantity: numbers.Quantity, grounding: Grounding) -> bool:
+    known = grounding.case_values | grounding.rule_values
+    if quantity.hi is None:
+        if quantity.lo in known:
+            return True
+        return any(allowed.hi is None and allowed.lo == quantity.lo and allowed.unit == quantity.unit
+                   for allowed in grounding.allowed_numbers)
+    if quantity.lo in known and quantity.hi in known:
+        return True
+    return any(allowed.lo == quantity.lo and allowed.hi == quantity.hi for allowed in grounding.allowed_numbers)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. drugs
+# ---------------------------------------------------------------------------------------------
+
+
+def check_drugs(text: str, grounding: Grounding) -> CheckResult:
+    named = sorted(drugs_in(text) - grounding.drugs)
+    if named:
+        return CheckResult(check="drugs", passed=False,
+                           detail="not in the request, the records or the rule: " + ", ".join(named))
+    return CheckResult(check="drugs", passed=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. decisive criteria addressed
+# ---------------------------------------------------------------------------------------------
+
+STOPWORDS = frozenset({
+    "with", "that", "this", "from", "have", "been", "were", "their", "there", "which", "what", "when", "where",
+    "than", "then", "them", "they", "these", "those", "into", "onto", "upon", "about", "after", "before",
+    "under", "over", "more", "most", "less", "least", "only", "also", "such", "other", "same", "each", "every",
+    "some", "records", "record", "request", "requested", "guideline", "guidelines", "documented",
+    "documentation", "shows", "show", "does",
+})
+
+
+def content_stems(text: str) -> set[str]:
+    return {word[:6] for word in re.findall(r"[a-z]{4,}", text.lower()) if word not in STOPWORDS}
+
+
+def check_criteria(text: str, decision: ItemDecision) -> CheckResult:
+    text_stems = content_stems(text)
+    missing = []
+    for result in decision.criteria:
+        if not result.decisive or result.status == CriterionStatus.MET:
+            continue
+        best = max((len(stems & text_stems) / len(stems) for stems in
+                    (content_stems(result.requirement), content_stems(result.finding)) if stems), default=1.0)
+        if best < 0.5:
+            missing.append(result.criterion_id)
+    if missing:
+        return CheckResult(check="criteria", passed=False,
+                           detail="decisive criteria not addressed: " + ", ".join(missing))
+    return CheckResult(check="criteria", passed=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. "not documented" claims against documented facts
+# ---------------------------------------------------------------------------------------------
+
+NEGATIVE_CLAIMS = (
+    re.compile(r"\b(?:no|without|lack\s+of|absence\s+of|not\s+any)\s+(?:clear\s+|objective\s+|adequate\s+|further\s+|"
+               r"current\s+|recent\s+|prior\s+|specific\s+|medical\s+|submitted\s+)*(?:documentation|documented\s+"
+               r"evidence|evidence|record|indication|mention|report)\s+(?:of|that|regarding|for|to\s+suggest|"
+               r"showing|indicating|about)\s+(?:any\s+|a\s+|an\s+|the\s+)?(?P<x>[^.;:]{3,80})", re.I),
+    re.compile(r"\b(?:has|have|had)\s+not\s+(?:yet\s+|previously\s+|ever\s+)?(?:tried|undergone|received|attempted|"
+               r"completed|had|used|taken)\s+(?:any\s+|a\s+|an\s+)?(?P<x>[^.;:]{3,60})", re.I),
+    re.compile(r"\bno\s+(?:prior|previous|history\s+of)\s+(?P<x>[^.;:]{3,60})", re.I),
+    re.compile(r"(?:^|[,;]\s*|\b(?:that|and)\s+)(?:the\s+|any\s+|a\s+|an\s+)?(?P<x>[A-Za-z][A-Za-z /-]{2,50}?)\s+"
+               r"(?:is|are|was|were|has|have)\s+not\s+(?:been\s+)?(?:documented|noted|reported|recorded|tried|"
+               r"provided|described|mentioned)", re.I),
+)
+CLAIM_CUT = re.compile(r"\b(?:from|with|after|following|since|despite|in\s+response|that|which|and|or|but|prior\s+to|"
+                       r"before|as|for|to|on|at|in|by|of\s+the\s+(?:prior|previous))\b|,", re.I)
+ATTRIBUTE_HEAD = re.compile(
+    r"^(?:\w+\s+){0,2}?(?:failure|failed|benefit|response|efficacy|effectiveness|trial|results?|outcome|change|"
+    r"relief|reduction|decrease|increase|compliance|duration|frequency|number|total|dates?|specifics|extent|"
+    r"details|intolerance|contraindication|rationale|plan|goals?|reason|need|necessity|progress|quantity|"
+    r"amount|dose|dosage|recent|current|updated|new|ongoing|continued|significant|measurable|quantifiable|"
+    r"objective\s+(?!functional)|substantial|exhaustion|completion|attempt|use\s+of|trials?|course)\b", re.I)
+FUNCTIONAL = re.compile(r"^(?:(?:objective|significant|clinically\s+significant|meaningful|any)\s+)*"
+                        r"(?:functional\s+(?:improvement|gains?|benefit)|improvement\s+in\s+function)", re.I)
+
+MODALITY_TERMS = {
+    "physical_therapy": r"physical\s+therapy|\bPT\b|physiotherapy",
+    "occupational_therapy": r"occupational\s+therapy",
+    "chiropractic": r"chiropract\w*|manipulation",
+    "acupuncture": r"acupuncture",
+    "massage": r"massage",
+    "home_exercise": r"home\s+exercise|\bHEP\b",
+    "injection": r"injections?",
+    "tens": r"\bTENS\b|transcutaneous",
+    "psychotherapy": r"psychotherapy|cognitive\s+behavio\w+|\bCBT\b",
+    "functional_restoration": r"functional\s+restoration",
+    "surgery": r"surgery|surgical",
+}
+IMAGING_TERMS = {
+    "mri": r"\bMRI\b|magnetic\s+resonance",
+    "ct": r"\bCT\b|computed\s+tomography",
+    "xray": r"x-?rays?|radiograph\w*",
+    "emg_ncv": r"\bEMG|\bNCV|\bNCS\b|electrodiagnostic|nerve\s+conduction|electromyograph\w*",
+    "ultrasound": r"ultrasound",
+    "bone_scan": r"bone\s+scan",
+}
+NEURO_TERMS = {
+    "sensory_deficit": r"sensory\s+(?:deficit|loss|change)|decreased\s+sensation|hypoesthesia",
+    "motor_weakness": r"weakness|motor\s+deficit|decreased\s+strength",
+    "reflex_change": r"reflex\w*",
+    "radicular_symptoms": r"radicul\w+",
+    "positive_straight_leg_raise": r"straight[-\s]leg",
+    "atrophy": r"atrophy",
+    "paresthesia": r"paresthesia\w*|tingling",
+}
+MONITORING_TERMS = {
+    "urine_drug_screen": r"urine\s+drug|\bUDS\b|\bUDT\b|drug\s+screen\w*|toxicology",
+    "cures_report": r"\bCURES\b",
+    "pain_agreement": r"(?:opioid|pain|narcotic)\s+(?:agreement|contract)",
+    "side_effects_assessed": r"side\s+effects|adverse\s+effects",
+    "aberrant_behavior": r"aberrant",
+}
+CLASS_TERMS = {
+    "opioid": r"opioids?|opiates?|narcotics?",
+    "nsaid": r"nsaids?|anti-?inflammator\w+",
+    "muscle_relaxant": r"muscle\s+relaxants?",
+    "anticonvulsant": r"anticonvulsants?|anti-?epilep\w+",
+    "antidepressant": r"antidepressants?",
+    "ppi": r"proton\s+pump\s+inhibitors?|\bPPIs?\b",
+}
+
+
+def documented_terms(summary: CaseSummary) -> list[tuple[re.Pattern[str], str]]:
+    """(pattern, label) for every fact the summary documents as present."""
+    terms: list[tuple[str, str]] = []
+    for course in summary.treatments:
+        if course.modality in MODALITY_TERMS:
+            terms.append((MODALITY_TERMS[course.modality], course.modality.replace("_", " ")))
+    for medication in summary.medications:
+        generic = next(iter(drugs_in(medication.name)), None)
+        names = [re.escape(medication.name.split()[0])]
+        if generic:
+            names += [re.escape(name) for drug in lexicon.DRUGS if drug.generic == generic for name in drug.names]
+            drug_class = CLASS_OF[generic]
+            if drug_class in CLASS_TERMS:
+                names.append(CLASS_TERMS[drug_class])
+        if medication.drug_class in CLASS_TERMS:
+            names.append(CLASS_TERMS[medication.drug_class])
+        terms.append((r"\b(?:" + "|".join(names) + r")\b", medication.name))
+    for study in summary.imaging:
+        terms.append((IMAGING_TERMS.get(study.modality, r"(?!)"), study.modality))
+    for finding in summary.neuro_findings:
+        if finding.present:
+            terms.append((NEURO_TERMS[finding.finding], finding.finding.replace("_", " ")))
+    for record in summary.monitoring:
+        if record.present and record.kind in MONITORING_TERMS:
+            terms.append((MONITORING_TERMS[record.kind], record.kind.replace("_", " ")))
+    return [(re.compile(pattern, re.I), label) for pattern, label in terms]
+
+
+def check_documented_facts(sentences: list[str], summary: CaseSummary) -> CheckResult:
+    terms = documented_terms(summary)
+    improved = any(status.improved for status in summary.functional_status)
+    for sentence in sentences:
+        for pattern in NEGATIVE_CLAIMS:
+            for match in pattern.finditer(sentence):
+                subject = CLAIM_CUT.split(match.group("x"), maxsplit=1)[0].strip()
+                if FUNCTIONAL.match(subject):
+                    if improved:
+                        return contradiction(sentence, "functional improvement")
+                    continue
+                if not subject or ATTRIBUTE_HEAD.match(subject):
+                    continue
+                for term, label in terms:
+                    if term.search(subject):
+                        return contradiction(sentence, label)
+    return CheckResult(check="documented_facts", passed=True)
+
+
+def contradiction(sentence: str, label: str) -> CheckResult:
+    return CheckResult(check="documented_facts", passed=False,
+                       detail=f"claims {label} is not documented, but the records document it: {sentence!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. reviewer name
+# ---------------------------------------------------------------------------------------------
+
+NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
+REVIEWER_PATTERNS = (
+    re.compile(rf"\b(?:Dr|Doctor)\.?\s+{NAME}"),
+    re.compile(rf"\b{NAME}(?:\s+[A-Z]\.)?\s+{NAME},?\s+(?:M\.?D\.?|D\.?O\.?|Ph\.?D\.?|D\.?C\.?|FAAPMR|MPH)\b"),
+    re.compile(rf"\b(?:reviewed|signed|prepared|written|authored|determined)\s+by\s+{NAME}"),
+    re.compile(rf"\bI,\s+{NAME}"),
+    re.compile(rf"\b(?:reviewer|physician\s+reviewer|expert\s+reviewer)\s*(?:,|:)?\s+{NAME}\s+{NAME}"),
+)
+
+
+def check_reviewer_name(text: str, reviewer_names: Sequence[str]) -> CheckResult:
+    for pattern in REVIEWER_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return CheckResult(check="reviewer_name", passed=False, detail=f"names a person: {match.group(0)!r}")
+    for name in reviewer_names:
+        parts = [re.escape(part) for part in name.split() if len(part) > 2 and part.rstrip(".").isalpha()]
+        for part in parts:
+            if re.search(rf"\b{part}\b", text):
+                return CheckResult(check="reviewer_name", passed=False,
+                                   detail=f"names the reviewer: {part.replace(chr(92), '')!r}")
+    return CheckResult(check="reviewer_name", passed=True)

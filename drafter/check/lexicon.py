@@ -1,0 +1,289 @@
+"""Word lists the consistency gate grounds a rationale against.
+
+- GUIDELINE_FAMILIES: the guideline documents a rationale may name, each with the pattern that finds it in
+  prose and the pattern that finds it in a citation line ("MTUS Low Back Complaints 2004, ...").
+- GUIDELINE_NUMBERS: number expressions the guideline documents themselves state (visit counts, durations,
+  thresholds), written from the project's rule notes. A rationale may repeat them although the case
+  records do not contain them.
+- DRUGS: generic drug names with their brand names and class; DRUG_TOPICS: the drugs a guideline topic
+  itself discusses (e.g. the topical-analgesic section names lidocaine, capsaicin, ketoprofen ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GuidelineFamily:
+    family: str
+    label: str
+    named: re.Pattern[str]
+    """Finds the document where a rationale names it."""
+    cited: re.Pattern[str]
+    """Finds the document in a citation line or a rule's own text (looser: no 'guideline' word needed)."""
+
+
+def _family(family: str, label: str, named: str, cited: str | None = None) -> GuidelineFamily:
+    return GuidelineFamily(family, label, re.compile(named, re.I), re.compile(cited or named, re.I))
+
+
+ACOEM_CHAPTERS = {
+    "acoem_general": (1, 2, 3, 4, 5, 6, 7),
+    "acoem_neck": (8,),
+    "acoem_shoulder": (9,),
+    "acoem_elbow": (10,),
+    "acoem_hand": (11,),
+    "acoem_low_back": (12,),
+    "acoem_knee": (13,),
+    "acoem_ankle": (14,),
+    "acoem_stress": (15,),
+    "acoem_eye": (16,),
+}
+CHAPTER_FAMILY = {number: family for family, numbers in ACOEM_CHAPTERS.items() for number in numbers}
+ACOEM_CHAPTER = re.compile(r"\b(?:ACOEM|MTUS)[^.;]{0,40}?\bChapters?\s+(\d{1,2})\b", re.I)
+
+GUIDELINE_FAMILIES: tuple[GuidelineFamily, ...] = (
+    _family("chronic_pain", "MTUS Chronic Pain Medical Treatment Guidelines",
+            r"\bchronic\s+pain\s+(?:medical\s+)?(?:treatment\s+)?guidelines?\b|\bchronic\s+pain\s+MTUS\b"
+            r"|\bCPMTG\b|\bMTUS\s+(?:\(?\d{4}\)?\s+)?chronic\s+pain\b",
+            r"\bchronic\s+pain\s+(?:medical\s+)?treatment\b|\bchronic\s+pain\s+guidelines?\b|\bCPMTG\b"),
+    _family("opioids", "MTUS Opioids Treatment Guidelines",
+            r"\bopioids?\s+treatment\s+guidelines?\b|\bMTUS\s+opioids?\b",
+            r"\bopioids?\s+treatment\b"),
+    _family("acupuncture", "MTUS Acupuncture Medical Treatment Guidelines",
+            r"\bacupuncture\s+(?:medical\s+)?(?:treatment\s+)?guidelines?\b",
+            r"\bacupuncture\s+(?:medical\s+)?(?:treatment|guidelines?)\b"),
+    _family("postsurgical", "MTUS Postsurgical Treatment Guidelines",
+            r"\bpost-?\s?surgical\s+(?:treatment\s+)?guidelines?\b",
+            r"\bpost-?\s?surgical\s+treatment\b"),
+    _family("acoem_general", "MTUS General Approaches (ACOEM)",
+            r"\bgeneral\s+approaches\b|\binitial\s+approaches\s+to\s+treatment\b"),
+    _family("acoem_neck", "MTUS Neck and Upper Back Complaints (ACOEM)", r"\bneck\s+and\s+upper\s+back\s+complaints\b"),
+    _family("acoem_shoulder", "MTUS Shoulder Complaints (ACOEM)", r"\bshoulder\s+complaints\b"),
+    _family("acoem_elbow", "MTUS Elbow Complaints (ACOEM)", r"\belbow\s+(?:disorders\s+)?complaints\b"),
+    _family("acoem_hand", "MTUS Forearm, Wrist, and Hand Complaints (ACOEM)",
+            r"\bforearm,?\s+wrist,?\s+(?:and|&)\s+hand\s+complaints\b"),
+    _family("acoem_low_back", "MTUS Low Back Complaints (ACOEM)", r"\blow\s+back\s+complaints\b"),
+    _family("acoem_knee", "MTUS Knee Complaints (ACOEM)", r"\bknee\s+complaints\b"),
+    _family("acoem_ankle", "MTUS Ankle and Foot Complaints (ACOEM)", r"\bankle\s+and\s+foot\s+complaints\b"),
+    _family("acoem_stress", "MTUS Stress Related Conditions (ACOEM)", r"\bstress[-\s]related\s+conditions\b"),
+    _family("acoem_eye", "MTUS Eye (ACOEM)", r"\bMTUS\s+eye\b"),
+    _family("acoem_3rd", "ACOEM Practice Guidelines, 3rd edition",
+            r"\b(?:third|3rd)\s+ed(?:ition|\.)?\s+ACOEM\b|\bACOEM\b[^.;]{0,60}?\b(?:third|3rd)\s+ed(?:ition|\.)?"),
+    _family("odg", "Official Disability Guidelines (ODG)", r"\bODG\b|\bofficial\s+disability\s+guidelines?\b"),
+)
+FAMILY_LABELS = {family.family: family.label for family in GUIDELINE_FAMILIES}
+ACOEM_FAMILIES = frozenset(ACOEM_CHAPTERS) | {"acoem_3rd"}
+GENERIC_ACOEM = re.compile(r"\bACOEM\b")
+
+# Number expressions the guideline documents state, per family ("8-10 visits", "120 mg"). Units are
+# normalised by numbers.unit_class; a range matches only as a range, a single value with its unit.
+GUIDELINE_NUMBERS: dict[str, tuple[str, ...]] = {
+    "chronic_pain": (
+        "9-10 visits", "8-10 visits", "8 weeks", "4-8 weeks", "4 weeks", "24 visits", "16 weeks", "3 visits",
+        "6 visits", "2 weeks", "18 visits", "6-8 weeks", "1-2 visits", "4-6 months", "4-6 visits",
+        "4-6 treatments", "1-2 per week", "6 weeks", "2 months", "3 months", "6 months", "120 mg",
+        "2-3 weeks", "1-3 per week", "3 per week", "1 per week", "30%", "50%", "50-70%", "30-50%", "4-6 weeks",
+        "1 month", "10 visits", "20 sessions", "20 visits", "2 sessions", "1-2 weeks", "1 year", "65 years",
+        "4 weeks", "3-4 weeks", "80 mg", "3 weeks", "8 visits", "2 injections", "6-8 weeks", "3 injections",
+        "4 injections", "10 days", "30 days", "4 A's", "5%", "0.025%", "0.0375%", "60 minutes", "2 years",
+        "12 months", "7 days",
+    ),
+    "opioids": (
+        "120 mg", "90 mg", "50 mg", "80 mg", "3 months", "6 months", "2 weeks", "1 week", "4 weeks", "30%",
+        "3 days", "7 days", "4 A's", "2 prescribers", "30 days", "1 month", "90 days", "6 weeks",
+    ),
+    "acupuncture": (
+        "3-6 treatments", "1-3 per week", "1-2 months", "14 treatments", "6 treatments", "3 per week",
+        "2 months", "1 month",
+    ),
+    "postsurgical": (
+        "24 visits", "14 weeks", "4 months", "6 months", "12 weeks", "40 visits", "16 weeks", "30 visits",
+        "12 visits", "20 visits", "10 visits", "14 visits", "8 weeks", "3-8 visits", "3-5 weeks", "18 visits",
+        "1-2 weeks", "6 weeks", "10 weeks", "26 weeks", "20 weeks", "12 months", "8 visits", "24 weeks",
+        "9 visits", "16 visits", "1 year",
+    ),
+    "acoem_general": ("65 years", "2 weeks", "4 weeks", "6 weeks", "3 months", "1 month", "2-4 weeks"),
+    "acoem_neck": ("4 weeks", "6 weeks", "3-4 weeks", "1 month", "3 months", "4-6 weeks"),
+    "acoem_shoulder": ("4 weeks", "4-6 weeks", "3 months", "4 months", "3-6 months", "6 weeks", "2-3 injections",
+                       "40 years", "1 month"),
+    "acoem_elbow": ("4 weeks", "3-6 months", "6 months", "4-6 weeks", "1 month"),
+    "acoem_hand": ("4-6 weeks", "4 weeks", "6 weeks", "3 months", "2 injections", "1 month"),
+    "acoem_low_back": ("1 month", "4 weeks", "6 weeks", "3 months", "4-6 weeks", "2 weeks", "3-4 weeks",
+                       "50%", "6-8 weeks", "2-3 injections", "50 years", "18 years"),
+    "acoem_knee": ("24 hours", "90 degrees", "4 weeks", "55 years", "1 week", "6 weeks", "3 months"),
+    "acoem_ankle": ("4 weeks", "1 month", "6 weeks", "3 months", "4 steps"),
+    "acoem_stress": ("4 weeks", "6 weeks", "3 months", "6-8 weeks"),
+    "acoem_3rd": ("2-3 weeks", "4-6 weeks", "6 weeks", "3 months", "1-2 weeks", "6 months"),
+    "odg": (
+        "10 visits", "9 visits", "10-12 visits", "12 visits", "8 weeks", "6 visits", "2-3 weeks", "18 visits",
+        "6-8 weeks", "8-12 visits", "4-6 weeks", "1 month", "3 months", "6 weeks", "6 months", "4 weeks",
+        "2 weeks", "40 years", "7 days", "50%", "2 levels", "1 level", "3 levels", "2 injections",
+        "1-2 visits", "4-6 months", "12 weeks", "2-4 weeks", "24 visits", "30 days", "5 days", "1 week",
+        "3 visits", "16 visits", "14 days", "1 year", "2 years", "70%", "80%", "50-70%", "6-week",
+        "10-14 days", "65 years", "8 visits", "9 visits", "3 days", "90 days", "4 visits", "20 visits",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Drug:
+    generic: str
+    drug_class: str
+    names: tuple[str, ...]
+    """Every spelling that names it: generic, brands, common combinations."""
+
+
+def _drug(generic: str, drug_class: str, *brands: str) -> Drug:
+    return Drug(generic, drug_class, (generic, *brands))
+
+
+DRUGS: tuple[Drug, ...] = (
+    _drug("hydrocodone", "opioid", "norco", "vicodin", "lortab", "hysingla", "zohydro"),
+    _drug("oxycodone", "opioid", "percocet", "oxycontin", "roxicodone", "endocet", "xtampza"),
+    _drug("morphine", "opioid", "ms contin", "kadian", "avinza"),
+    _drug("hydromorphone", "opioid", "dilaudid", "exalgo"),
+    _drug("oxymorphone", "opioid", "opana"),
+    _drug("fentanyl", "opioid", "duragesic"),
+    _drug("methadone", "opioid", "dolophine"),
+    _drug("tapentadol", "opioid", "nucynta"),
+    _drug("tramadol", "opioid", "ultram", "ultracet", "conzip"),
+    _drug("codeine", "opioid", "tylenol with codeine", "tylenol #3", "fioricet with codeine"),
+    _drug("buprenorphine", "opioid", "butrans", "suboxone", "subutex", "belbuca"),
+    _drug("trezix", "opioid"),
+    _drug("naproxen", "nsaid", "naprosyn", "anaprox", "aleve", "naprelan"),
+    _drug("ibuprofen", "nsaid", "motrin", "advil"),
+    _drug("diclofenac", "nsaid", "voltaren", "arthrotec", "flector", "pennsaid", "zorvolex"),
+    _drug("meloxicam", "nsaid", "mobic"),
+    _drug("celecoxib", "nsaid", "celebrex"),
+    _drug("etodolac", "nsaid", "lodine"),
+    _drug("nabumetone", "nsaid", "relafen"),
+    _drug("ketoprofen", "nsaid"),
+    _drug("flurbiprofen", "nsaid"),
+    _drug("indomethacin", "nsaid", "indocin"),
+    _drug("ketorolac", "nsaid", "toradol"),
+    _drug("aspirin", "nsaid"),
+    _drug("acetaminophen", "analgesic", "tylenol", "apap", "paracetamol"),
+    _drug("butalbital", "barbiturate", "fioricet", "fiorinal"),
+    _drug("omeprazole", "ppi", "prilosec"),
+    _drug("pantoprazole", "ppi", "protonix"),
+    _drug("esomeprazole", "ppi", "nexium"),
+    _drug("lansoprazole", "ppi", "prevacid"),
+    _drug("rabeprazole", "ppi", "aciphex"),
+    _drug("ranitidine", "h2_blocker", "zantac", "deprizine"),
+    _drug("famotidine", "h2_blocker", "pepcid"),
+    _drug("cyclobenzaprine", "muscle_relaxant", "flexeril", "fexmid", "amrix", "tabradol", "cyclophene"),
+    _drug("tizanidine", "muscle_relaxant", "zanaflex"),
+    _drug("methocarbamol", "muscle_relaxant", "robaxin"),
+    _drug("carisoprodol", "muscle_relaxant", "soma"),
+    _drug("metaxalone", "muscle_relaxant", "skelaxin"),
+    _drug("baclofen", "muscle_relaxant", "lioresal"),
+    _drug("orphenadrine", "muscle_relaxant", "norflex"),
+    _drug("chlorzoxazone", "muscle_relaxant", "parafon"),
+    _drug("dantrolene", "muscle_relaxant", "dantrium"),
+    _drug("gabapentin", "anticonvulsant", "neurontin", "gralise", "fanatrex"),
+    _drug("pregabalin", "anticonvulsant", "lyrica"),
+    _drug("topiramate", "anticonvulsant", "topamax"),
+    _drug("carbamazepine", "anticonvulsant", "tegretol"),
+    _drug("lamotrigine", "anticonvulsant", "lamictal"),
+    _drug("amitriptyline", "antidepressant", "elavil"),
+    _drug("nortriptyline", "antidepressant", "pamelor"),
+    _drug("duloxetine", "antidepressant", "cymbalta"),
+    _drug("venlafaxine", "antidepressant", "effexor"),
+    _drug("bupropion", "antidepressant", "wellbutrin"),
+    _drug("sertraline", "antidepressant", "zoloft"),
+    _drug("fluoxetine", "antidepressant", "prozac"),
+    _drug("citalopram", "antidepressant", "celexa"),
+    _drug("escitalopram", "antidepressant", "lexapro"),
+    _drug("paroxetine", "antidepressant", "paxil"),
+    _drug("trazodone", "antidepressant", "desyrel"),
+    _drug("mirtazapine", "antidepressant", "remeron"),
+    _drug("zolpidem", "sleep_aid", "ambien"),
+    _drug("eszopiclone", "sleep_aid", "lunesta"),
+    _drug("zaleplon", "sleep_aid", "sonata"),
+    _drug("diphenhydramine", "sleep_aid", "benadryl", "dicopanol"),
+    _drug("melatonin", "sleep_aid"),
+    _drug("alprazolam", "benzodiazepine", "xanax"),
+    _drug("lorazepam", "benzodiazepine", "ativan"),
+    _drug("clonazepam", "benzodiazepine", "klonopin"),
+    _drug("diazepam", "benzodiazepine", "valium"),
+    _drug("temazepam", "benzodiazepine", "restoril"),
+    _drug("lidocaine", "topical", "lidoderm", "terocin"),
+    _drug("capsaicin", "topical", "zostrix", "qutenza"),
+    _drug("menthol", "topical", "biofreeze"),
+    _drug("methyl salicylate", "topical", "bengay"),
+    _drug("camphor", "topical"),
+    _drug("dextromethorphan", "topical"),
+    _drug("amantadine", "other"),
+    _drug("ondansetron", "antiemetic", "zofran"),
+    _drug("promethazine", "antiemetic", "phenergan"),
+    _drug("docusate", "laxative", "colace"),
+    _drug("senna", "laxative", "senokot"),
+    _drug("naloxone", "opioid_antagonist", "narcan"),
+    _drug("sumatriptan", "triptan", "imitrex"),
+    _drug("prednisone", "steroid", "medrol"),
+    _drug("methylprednisolone", "steroid", "depo-medrol"),
+    _drug("triamcinolone", "steroid", "kenalog"),
+    _drug("dexamethasone", "steroid", "decadron"),
+    _drug("hyaluronic acid", "viscosupplement", "synvisc", "euflexxa", "orthovisc", "hyalgan", "supartz"),
+    _drug("botulinum toxin", "other", "botox"),
+    _drug("glucosamine", "supplement", "chondroitin"),
+    _drug("theramine", "medical_food"),
+    _drug("sentra", "medical_food"),
+    _drug("ketamine", "other"),
+    _drug("clonidine", "other", "catapres"),
+    _drug("sildenafil", "other", "viagra"),
+    _drug("testosterone", "other", "androgel"),
+    _drug("modafinil", "other", "provigil"),
+    _drug("warfarin", "anticoagulant", "coumadin"),
+    _drug("enoxaparin", "anticoagulant", "lovenox"),
+    _drug("metformin", "other", "glucophage"),
+    _drug("lisinopril", "other"),
+    _drug("atorvastatin", "other", "lipitor"),
+    _drug("levothyroxine", "other", "synthroid"),
+)
+
+# Drugs a guideline topic discusses by name: a rationale on that topic may name them from the guideline.
+DRUG_TOPICS: dict[str, frozenset[str]] = {
+    "topical": frozenset({"lidocaine", "capsaicin", "ketoprofen", "gabapentin", "baclofen", "cyclobenzaprine",
+                          "diclofenac", "flurbiprofen", "menthol", "methyl salicylate", "camphor",
+                          "dextromethorphan", "amitriptyline", "tramadol", "ketamine", "clonidine"}),
+    "nsaid": frozenset({"naproxen", "ibuprofen", "diclofenac", "meloxicam", "celecoxib", "etodolac",
+                        "nabumetone", "ketoprofen", "acetaminophen", "aspirin", "indomethacin", "ketorolac",
+                        "omeprazole", "misoprostol"}),
+    "ppi": frozenset({"omeprazole", "pantoprazole", "esomeprazole", "lansoprazole", "rabeprazole",
+                      "ranitidine", "famotidine", "aspirin", "naproxen", "ibuprofen", "celecoxib"}),
+    "h2_blocker": frozenset({"ranitidine", "famotidine", "omeprazole", "pantoprazole"}),
+    "muscle_relaxant": frozenset({"cyclobenzaprine", "tizanidine", "methocarbamol", "carisoprodol",
+                                  "metaxalone", "baclofen", "orphenadrine", "chlorzoxazone", "dantrolene",
+                                  "diazepam", "amitriptyline"}),
+    "opioid": frozenset({"hydrocodone", "oxycodone", "morphine", "hydromorphone", "oxymorphone", "fentanyl",
+                         "methadone", "tapentadol", "tramadol", "codeine", "buprenorphine", "acetaminophen",
+                         "naloxone", "docusate", "senna"}),
+    "anticonvulsant": frozenset({"gabapentin", "pregabalin", "topiramate", "carbamazepine", "lamotrigine"}),
+    "antidepressant": frozenset({"amitriptyline", "nortriptyline", "duloxetine", "venlafaxine", "bupropion",
+                                 "sertraline", "fluoxetine", "citalopram", "escitalopram", "paroxetine",
+                                 "trazodone", "mirtazapine"}),
+    "sleep_aid": frozenset({"zolpidem", "eszopiclone", "zaleplon", "diphenhydramine", "melatonin",
+                            "trazodone", "temazepam"}),
+    "benzodiazepine": frozenset({"alprazolam", "lorazepam", "clonazepam", "diazepam", "temazepam"}),
+    "medical_food": frozenset({"theramine", "sentra"}),
+    "barbiturate": frozenset({"butalbital", "acetaminophen"}),
+}
+# Words in a citation or rule text that put its topic's drugs in scope.
+TOPIC_WORDS: dict[str, re.Pattern[str]] = {
+    "topical": re.compile(r"topical|compound|cream|gel|patch|lidoderm", re.I),
+    "nsaid": re.compile(r"\bnsaids?\b|anti-?inflammator", re.I),
+    "ppi": re.compile(r"proton|\bppis?\b|gastrointestinal|\bgi\b", re.I),
+    "h2_blocker": re.compile(r"h2|histamine", re.I),
+    "muscle_relaxant": re.compile(r"muscle\s+relaxant|antispasmodic|antispasticity", re.I),
+    "opioid": re.compile(r"opioid|opiate", re.I),
+    "anticonvulsant": re.compile(r"anti-?(?:epilepsy|convulsant)|\baeds?\b", re.I),
+    "antidepressant": re.compile(r"antidepressant", re.I),
+    "sleep_aid": re.compile(r"insomnia|sleep|hypnotic", re.I),
+    "benzodiazepine": re.compile(r"benzodiazepine", re.I),
+    "medical_food": re.compile(r"medical\s+food", re.I),
+    "barbiturate": re.compile(r"barbiturate", re.I),
+}

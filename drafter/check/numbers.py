@@ -1,0 +1,203 @@
+"""Numbers, dates and spinal levels as the consistency gate reads them in prose.
+
+A rationale's numbers are read as claims: a value with the unit that follows it ("12 visits"), a range
+("8-10 visits"), a date or a spinal level. References that are not claims about the case (page, table,
+chapter and regulation numbers, list markers, guideline edition dates) are removed first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "once": 1, "twice": 2,
+    "thrice": 3, "single": 1, "a": 1, "an": 1,
+}
+MONTHS = {name: index for index, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+MONTHS.update({name[:3]: index for name, index in list(MONTHS.items())})
+MONTHS["sept"] = 9
+
+UNIT_CLASSES = {
+    "visit": "visit", "visits": "visit", "session": "visit", "sessions": "visit", "treatment": "visit",
+    "treatments": "visit", "appointment": "visit", "appointments": "visit", "therapy": "visit",
+    "week": "week", "weeks": "week", "wk": "week", "wks": "week", "weekly": "week",
+    "month": "month", "months": "month", "mo": "month", "day": "day", "days": "day", "year": "year",
+    "years": "year", "yr": "year", "yrs": "year", "hour": "hour", "hours": "hour", "hr": "hour", "hrs": "hour",
+    "minute": "minute", "minutes": "minute", "min": "minute", "mg": "mg", "mcg": "mcg", "milligrams": "mg",
+    "g": "g", "gm": "g", "gms": "g", "grams": "g", "gram": "g", "ml": "ml", "%": "%", "percent": "%",
+    "degrees": "degree", "degree": "degree", "level": "level", "levels": "level", "injection": "injection",
+    "injections": "injection", "tablet": "unit", "tablets": "unit", "tabs": "unit", "capsules": "unit",
+    "patches": "unit", "refill": "refill", "refills": "refill", "times": "times", "time": "times", "x": "times",
+    "a's": "as", "prescribers": "prescriber", "steps": "step",
+}
+PER_WEEK = re.compile(r"^\s*(?:times?|x)?\s*(?:per|a|each|/)\s*(?:week|wk)\b|^\s*(?:times?|x)\s+weekly\b", re.I)
+
+# References that are not claims about the case.
+REFERENCE = re.compile(
+    r"\b(?:pages?|pgs?\.?|p\.|pp\.)\s*\d+(?:\s*(?:-|–|to|and|,)\s*\d+)*"
+    r"|\b(?:tables?|figures?|chapters?|ch\.|sections?|appendix|box|step|grade|type|class|phase|level)\s+"
+    r"[IVX\d]+[A-Z]?(?:\s*[-.–]\s*\d+)*(?:\([a-z0-9]+\))*"
+    r"|§+\s*[\d.]+(?:\([a-z0-9]+\))*"
+    r"|\b97\d\d(?:\.\d+)+(?:\s*\([a-z0-9]+\))*(?:\s*(?:-|–|to|through)\s*97\d\d(?:\.\d+)+)?"
+    r"|\b(?:labor\s+code|LC|CCR|C\.C\.R\.|title)\s*(?:section\s*)?\d+(?:\.\d+)*(?:\([a-z0-9]+\))*"
+    r"|\b\d+\s*(?:CCR|C\.C\.R\.)"
+    r"|\((?:\d{1,2}|[a-z]{1,2})\)"
+    r"|\b(?:CPT|ICD(?:-?\d+)?(?:-CM)?|HCPCS)\s*(?:code\s*)?[A-Z]?\d[\w.]*"
+    r"|\b\d+(?:st|nd|rd|th)\s+ed(?:ition|\.)?"
+    r"|\bDSM[-\s]?(?:IV|5|V)(?:-TR)?"
+    r"|\b(?:stage|grade|type)\s+[IVX]+\b"
+    r"|\b[A-Z]{1,4}-\d{2,3}\b",
+    re.I,
+)
+SPINAL_LEVEL = re.compile(r"\b([CTLS])(\d{1,2})(?:\s*[-–/]\s*([CTLS])?(\d{1,2}))?\b")
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})\b")
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+MONTH_NAMES = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+               r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+WORD_DATE = re.compile(rf"\b({MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
+MONTH_YEAR = re.compile(rf"\b({MONTH_NAMES})\.?,?\s+(?:of\s+)?(\d{{4}})\b", re.I)
+YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+WORD_NUMBER = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|" \
+              r"seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|" \
+              r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|once|twice|thrice"
+QUANTITY = re.compile(
+    rf"(?<![\w.])(?P<lo>{NUMBER}|{WORD_NUMBER})(?:\s*(?:-|–|to|through)\s*(?P<hi>{NUMBER}|{WORD_NUMBER}))?"
+    r"(?P<suffix>\s*(?:%|percent\b|x\b)?)",
+    re.I,
+)
+UNIT_AFTER = re.compile(r"\s*(?:\(\s*\d+\s*\)\s*)?(?:[-\s]?(?:additional|more|prior|further|previous|"
+                        r"physical|therapy|acupuncture|chiropractic|supervised|total|visits?|sessions?)\s+){0,3}"
+                        r"([a-z%']+)", re.I)
+SCORE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([+-]?)\s*/\s*(?:4|5|10)\b")
+STRENGTH = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)(?!\s*/)")
+TIMES = re.compile(r"(?<![\w.])(\d+)\s*[x×]\s*(\d+)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    text: str
+    lo: float
+    hi: float | None
+    unit: str | None
+    start: int
+
+
+def word_value(token: str) -> float:
+    token = token.lower().replace(",", "")
+    if token in NUMBER_WORDS:
+        return float(NUMBER_WORDS[token])
+    if "-" in token:
+        tens, ones = token.split("-", 1)
+        return float(NUMBER_WORDS[tens] + NUMBER_WORDS[ones])
+    return float(token)
+
+
+def unit_class(following: str) -> str | None:
+    if PER_WEEK.match(following):
+        return "per_week"
+    match = UNIT_AFTER.match(following)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    if word.endswith("-year-old") or word == "year-old":
+        return "year"
+    return UNIT_CLASSES.get(word)
+
+
+def blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def two_digit_year(year: int) -> int:
+    return year + 2000 if year < 100 else year
+
+
+def find_dates(text: str) -> tuple[list[tuple[str, dt.date | tuple[int, int]]], str]:
+    """Dates in the text (exact dates or (year, month)) and the text with them blanked out."""
+    found: list[tuple[str, dt.date | tuple[int, int]]] = []
+    for pattern in (ISO_DATE, NUMERIC_DATE, WORD_DATE, MONTH_YEAR):
+        for match in pattern.finditer(text):
+            value = date_value(pattern, match)
+            if value is not None:
+                found.append((match.group(0), value))
+                text = blank(text, match.start(), match.end())
+    return found, text
+
+
+def date_value(pattern: re.Pattern[str], match: re.Match[str]) -> dt.date | tuple[int, int] | None:
+    try:
+        if pattern is ISO_DATE:
+            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if pattern is NUMERIC_DATE:
+            return dt.date(two_digit_year(int(match.group(3))), int(match.group(1)), int(match.group(2)))
+        month = MONTHS[match.group(1).lower().rstrip(".")[:3] if match.group(1).lower() != "sept" else "sept"]
+        if pattern is MONTH_YEAR:
+            return (int(match.group(2)), month)
+        if match.group(3) is None:
+            return (0, month * 100 + int(match.group(2)))
+        return dt.date(int(match.group(3)), month, int(match.group(2)))
+    except (ValueError, KeyError):
+        return None
+
+
+def find_levels(text: str) -> tuple[set[str], str]:
+    """Spinal levels ('L4-5', 'L5-S1', 'C6') normalised to single segments, and the text without them."""
+    levels: set[str] = set()
+    for match in SPINAL_LEVEL.finditer(text):
+        region, first, second_region, second = match.groups()
+        levels.add(f"{region.upper()}{int(first)}")
+        if second:
+            levels.add(f"{(second_region or region).upper()}{int(second)}")
+        text = blank(text, match.start(), match.end())
+    return levels, text
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Numeric claims in text already cleared of references, dates and levels."""
+    quantities: list[Quantity] = []
+    for match in SCORE.finditer(text):
+        quantities.append(Quantity(match.group(0), float(match.group(1)), None, "score", match.start()))
+        text = blank(text, match.start(), match.end())
+    for match in STRENGTH.finditer(text):
+        quantities.append(Quantity(match.group(0), float(match.group(1)), None, None, match.start()))
+        quantities.append(Quantity(match.group(0), float(match.group(2)), None, None, match.start()))
+        text = blank(text, match.start(), match.end())
+    for match in TIMES.finditer(text):
+        quantities.append(Quantity(match.group(0), float(match.group(1)), None, "per_week", match.start()))
+        quantities.append(Quantity(match.group(0), float(match.group(2)), None, "week", match.start()))
+        text = blank(text, match.start(), match.end())
+    for match in QUANTITY.finditer(text):
+        lo_text, hi_text = match.group("lo"), match.group("hi")
+        is_word = not lo_text[0].isdigit()
+        following = text[match.end():match.end() + 60]
+        unit = "%" if "%" in match.group("suffix") or "percent" in match.group("suffix").lower() else \
+            unit_class(match.group("suffix") + following)
+        if is_word and unit is None:
+            continue  # number words count only as quantities ("six sessions"), not as prose ("one of")
+        if lo_text.lower() in ("a", "an"):
+            continue
+        lo = word_value(lo_text)
+        hi = word_value(hi_text) if hi_text else None
+        quantities.append(Quantity(match.group(0).strip(), lo, hi, unit, match.start()))
+    return quantities
+
+
+def all_values(text: str) -> set[float]:
+    """Every number a grounding text states, in digits or words, with range ends and 'NxM' products."""
+    values: set[float] = set()
+    for match in re.finditer(rf"(?<![\w.])(?:{NUMBER}|{WORD_NUMBER})(?![\w])", text, re.I):
+        token = match.group(0)
+        if token.lower() in ("a", "an", "single"):
+            continue
+        values.add(word_value(token))
+    for match in re.finditer(r"(?<=\D)\.(\d+)", text):
+        values.add(float("0." + match.group(1)))
+    return values

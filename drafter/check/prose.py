@@ -1,0 +1,100 @@
+"""Reading rationale prose: sentences, and the polarity of medical-necessity statements."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+ABBREVIATIONS = re.compile(r"\b(?:Dr|Mr|Ms|Mrs|pg|p|pp|vs|e\.g|i\.e|etc|No|approx|Fig|Ch|Sec|al|ed|St|Inc|U\.S)\.$",
+                           re.I)
+SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+
+_QUALITY = r"(?:necessary|appropriate|indicated|reasonable|warranted)"
+VERDICT = re.compile(
+    rf"\b(?:medically\s+{_QUALITY}|medical\s+necessity|a\s+medical\s+necessity"
+    rf"|(?:is|was|are|were|be|been|being|deemed|considered|seen\s+as|found)\s+(?:not\s+|also\s+)*necessary"
+    rf"(?!\s+(?:to|for|in|that|when|if)\b))"
+    rf"(?:\s*(?:,\s*(?:and|or)?|\s(?:and|or))\s*(?:medically\s+)?{_QUALITY})*",
+    re.I,
+)
+SECONDARY = re.compile(
+    r"\b(?:the|this|these|such)\s+(?:current(?:ly)?\s+|remaining\s+|original\s+|above\s+)*"
+    r"(?:request(?:ed)?|proposed)\b[^.;,]{0,80}?\b(?:is|was|are|were|would\s+be|will\s+be|can(?:not|\s+not)?\s+be)"
+    r"\s+(?:not\s+|also\s+|therefore\s+|thus\s+|clearly\s+|hence\s+|currently\s+|deemed\s+|considered\s+)*"
+    r"(?:supported|warranted|indicated|appropriate|recommended|certified|justified|approved|established)\b",
+    re.I,
+)
+NEGATION = re.compile(r"\b(?:not|no|never|cannot|neither|nor|without|lacks?|lacking|none)\b|n't\b", re.I)
+NEGATED_AFTER = re.compile(
+    r"^[^.;]{0,70}?\b(?:(?:is|was|are|were|has|have|had|been)\s+not|not\s+been|cannot\s+be|could\s+not\s+be)"
+    r"\s+(?:been\s+)?(?:established|demonstrated|supported|substantiated|shown|met|documented|evident)\b",
+    re.I,
+)
+POSITIVE_AFTER = re.compile(r"^[^.;]{0,70}?\b(?:is|was|has\s+been|have\s+been)\s+(?:established|demonstrated|"
+                            r"supported|substantiated|shown|met)\b", re.I)
+HYPOTHETICAL = re.compile(r"\b(?:if|unless|until|whether|would|could|may|might|should|when|once|before|in\s+order"
+                          r"|to\s+be|to\s+establish|to\s+support|to\s+determine|criteria|requires?|must)\b", re.I)
+CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|however|although|while|whereas|because|since|given\s+that)\b", re.I)
+
+Polarity = Literal["positive", "negative"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    polarity: Polarity
+    hypothetical: bool
+    start: int
+    end: int
+    sentence_index: int
+
+
+def split_sentences(text: str) -> list[str]:
+    sentences: list[str] = []
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        candidate = text[start:match.start() + 1]
+        if ABBREVIATIONS.search(candidate):
+            continue
+        sentences.append(candidate.strip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def clause_before(sentence: str, position: int) -> str:
+    before = sentence[:position]
+    breaks = list(CLAUSE_BREAK.finditer(before))
+    return before[breaks[-1].end():] if breaks else before
+
+
+def verdicts(sentence: str, sentence_index: int = 0) -> list[Verdict]:
+    """Every statement of (non-)necessity about a request in one sentence, with its polarity."""
+    found: list[Verdict] = []
+    for match in VERDICT.finditer(sentence):
+        phrase = match.group(0).lower()
+        clause = clause_before(sentence, match.start())
+        window = " ".join(clause.split()[-6:])
+        after = sentence[match.end():]
+        negated = bool(NEGATION.search(window)) or bool(re.search(r"\bnot\b", phrase))
+        if NEGATED_AFTER.search(after):
+            negated = True
+        elif "necessity" in phrase and not negated and not POSITIVE_AFTER.search(after):
+            continue  # "to establish medical necessity": no statement either way
+        hypothetical = bool(HYPOTHETICAL.search(clause))
+        found.append(Verdict("negative" if negated else "positive", hypothetical, match.start(), match.end(),
+                             sentence_index))
+    for match in SECONDARY.finditer(sentence):
+        if any(verdict.start <= match.end() and match.start() <= verdict.end for verdict in found):
+            continue
+        negated = bool(NEGATION.search(match.group(0)))
+        hypothetical = bool(HYPOTHETICAL.search(clause_before(sentence, match.start())))
+        found.append(Verdict("negative" if negated else "positive", hypothetical, match.start(), match.end(),
+                             sentence_index))
+    return sorted(found, key=lambda verdict: verdict.start)
+
+
+def all_verdicts(sentences: list[str]) -> list[Verdict]:
+    return [verdict for index, sentence in enumerate(sentences) for verdict in verdicts(sentence, index)]
