@@ -239,7 +239,9 @@ def load_gold(path: Path) -> LoadedGold:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise GoldFormatError(path, f"is not valid YAML ({exc.__class__.__name__})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise GoldFormatError(path, f"is not valid YAML{where}") from None
     try:
         gold = GoldCase.model_validate(data)
     except ValidationError as exc:
