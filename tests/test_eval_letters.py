@@ -173,6 +173,18 @@ def test_run_gives_one_prediction_per_gold_item_and_records_bad_letters(tmp_path
                        "released": True, "category": "therapy"}
 
 
+def test_a_pipeline_crash_is_recorded_without_its_message_and_the_run_goes_on(tmp_path):
+    letters, items = _write_set(tmp_path)
+
+    def crashing(case_path: Path):
+        raise RuntimeError("text of the case that must not reach the report")
+
+    run = run_letters(letters, items, drafter=crashing)
+    assert run.errors["901"].startswith("crashed: RuntimeError")
+    assert "text of the case" not in run.errors["901"]
+    assert [p.predicted for p in run.predictions] == [None] * len(GOLD_LINES)
+
+
 # ---------------------------------------------------------------------------------------------
 # the real dev letters (read at run time, never copied)
 # ---------------------------------------------------------------------------------------------

@@ -150,6 +150,8 @@ def finish(results: dict[str, dict], limits: Limits, report: Path | None, json_o
     if letters:
         console.print(f"letters suite: {letters['letters']} letters, {letters['items']} items in "
                       f"{letters['seconds']:.1f} s; {len(letters['errors'])} letters not scored", highlight=False)
+        for stem, problem in list(letters["errors"].items())[:10]:
+            err.print(f"[yellow]not scored:[/yellow] {stem}: {problem}", highlight=False, soft_wrap=True)
     if report is not None:
         write_markdown(markdown_report(results, limits, renderers), report)
         err.print(f"wrote {report}")

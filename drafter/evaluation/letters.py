@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -309,8 +311,8 @@ def run_letters(letters_dir: Path, items_file: Path, drafter: Drafter | None = N
                 dump_dir: Path | None = None) -> LettersRun:
     """Write every letter's case input, draft it, and give one prediction per gold item.
 
-    A letter that cannot be parsed or drafted is recorded in `errors` and its items get no prediction
-    (they count as wrong), so one bad file never stops the run.
+    A letter that cannot be parsed or drafted (or crashes the pipeline) is recorded in `errors` and its
+    items get no prediction (they count as wrong), so one bad file never stops the run.
     """
     started = time.perf_counter()
     gold = load_gold(items_file)
@@ -330,6 +332,9 @@ def run_letters(letters_dir: Path, items_file: Path, drafter: Drafter | None = N
             except DrafterError as exc:
                 errors[path.stem] = str(exc)
                 continue
+            except Exception as exc:  # a pipeline bug: record where, not the message (it may quote the case)
+                errors[path.stem] = f"crashed: {crash_site(exc)}"
+                continue
             if len(items) != len(letter.items):
                 errors[path.stem] = f"drafted {len(items)} items for {len(letter.items)} requests"
                 continue
@@ -340,6 +345,15 @@ def run_letters(letters_dir: Path, items_file: Path, drafter: Drafter | None = N
         errors.setdefault(stem, "no letter file for these gold items")
     return LettersRun(predictions=predictions, gold=gold, letters=len(files), errors=errors,
                       unmatched_gold=unmatched, seconds=time.perf_counter() - started)
+
+
+def crash_site(exc: BaseException) -> str:
+    """`TypeName at module.py:line` of the innermost frame inside the drafter package."""
+    site = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if f"{os.sep}drafter{os.sep}" in frame.filename:
+            site = f" at {Path(frame.filename).name}:{frame.lineno}"
+    return type(exc).__name__ + site
 
 
 def _align(gold: list[GoldItem], drafted: dict[str, tuple[Letter, list[DraftedItem], bool]]

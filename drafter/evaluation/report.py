@@ -18,17 +18,21 @@ from rich.table import Table
 from drafter.errors import InputError
 
 LABELS = {
-    "coverage": "coverage (items with an outcome)",
-    "accuracy": "accuracy (no outcome = wrong)",
-    "kappa": "Cohen's kappa (no outcome = wrong)",
+    "coverage": "coverage",
+    "accuracy": "accuracy",
+    "kappa": "Cohen's kappa",
     "overturn_recall": "overturn recall",
     "overturn_precision": "overturn precision",
-    "covered_accuracy": "accuracy on covered items",
-    "covered_kappa": "kappa on covered items",
-    "chapter_agreement": "guideline chapter = reviewer's first",
-    "chapter_agreement_any": "guideline chapter among reviewer's",
-    "released_letters": "letters released (all checks passed)",
+    "covered_accuracy": "accuracy (covered items)",
+    "covered_kappa": "kappa (covered items)",
+    "chapter_agreement": "chapter = reviewer's first",
+    "chapter_agreement_any": "chapter among reviewer's",
+    "released_letters": "letters released",
 }
+
+
+def label(metric: str) -> str:
+    return LABELS.get(metric, metric.replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -98,16 +102,16 @@ def _rows(suite: str, result: Mapping, limits: Limits) -> list[tuple[str, str, s
     for name, value in metrics.items():
         minimum = thresholds.get(name)
         status = "" if minimum is None else ("ok" if value is not None and value >= minimum else "BELOW")
-        rows.append((LABELS.get(name, name), fmt(value), fmt(baseline.get(name)), fmt(minimum),
+        rows.append((label(name), fmt(value), fmt(baseline.get(name)), fmt(minimum),
                      fmt(targets.get(name)), status))
     return rows
 
 
 def summary_table(results: Mapping[str, Mapping], limits: Limits) -> Table:
     """One rich table of every suite's figures."""
-    table = Table(title="imr-drafter eval")
-    for column in ("suite", "figure", "value", "always-upheld", "threshold", "target", ""):
-        table.add_column(column, justify="left" if column in ("suite", "figure") else "right")
+    table = Table(title="imr-drafter eval (baseline: always upheld; chapters: the UR's chapter)")
+    for column in ("suite", "figure", "value", "baseline", "minimum", "target", ""):
+        table.add_column(column, justify="left" if column in ("suite", "figure") else "right", no_wrap=True)
     for suite, result in results.items():
         for index, row in enumerate(_rows(suite, result, limits)):
             status = row[5]
