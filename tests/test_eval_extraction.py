@@ -258,3 +258,15 @@ def test_flipping_every_negation_shows_as_polarity_errors_on_the_gold_set():
     neuro_fields = report["fields"]["neuro_findings"]
     assert neuro_fields["polarity_errors"] > 0
     assert neuro_fields["recall"] < 0.5  # only facts with a same-kind fact of opposite polarity survive
+
+
+def test_an_extractor_crash_is_recorded_and_the_case_scores_as_nothing_found(tiny: Path):
+    def crash(case: CaseFile) -> CaseSummary:
+        raise RuntimeError("synthetic failure")
+
+    report = run(tiny, crash)
+    assert list(report["errors"]) == ["01-tiny"]
+    assert report["errors"]["01-tiny"].startswith("extractor crashed: RuntimeError")
+    assert report["overall"]["recall"] == 0.0 and report["overall"]["extracted"] == 0
+    assert report["decisions"]["on_extracted_facts"]["decided"] == 0
+    assert "Cases the extractor failed on" in render_extraction_markdown(report)

@@ -33,6 +33,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from drafter.errors import InputError
+from drafter.evaluation.letters import crash_site
 from drafter.ingest import load_case
 from drafter.models import (
     AgeFact,
@@ -545,15 +546,22 @@ def run_extraction_eval(gold_dir: Path, extractor: Extractor | None = None) -> d
     cases = []
     decision_rows = []
     extractor_name = None
+    errors: dict[str, str] = {}
     for path in paths:
         loaded = load_gold(path)
-        summary = extract(loaded.case)
-        extractor_name = summary.extractor
+        stem = path.name.removesuffix(".gold.yaml")
+        try:
+            summary: CaseSummary | None = extract(loaded.case)
+        except Exception as exc:  # an extractor bug: the case scores as nothing extracted, and says where
+            errors[stem] = f"extractor crashed: {crash_site(exc)}"
+            summary = None
+        if summary is not None:
+            extractor_name = summary.extractor
         case_fields = {}
         case_total = FieldScore()
         for name in FIELDS:
-            score, attrs = score_field(name, gold_field(loaded.gold.facts, name),
-                                       summary_field(summary, name), loaded.case)
+            extracted = summary_field(summary, name) if summary is not None else []
+            score, attrs = score_field(name, gold_field(loaded.gold.facts, name), extracted, loaded.case)
             totals[name].add(score)
             case_total.add(score)
             for key, values in attrs.items():
@@ -561,10 +569,11 @@ def run_extraction_eval(gold_dir: Path, extractor: Extractor | None = None) -> d
             case_fields[name] = score.as_dict(with_lists=True)
         for tag in loaded.gold.covers:
             by_tag.setdefault(tag, FieldScore()).add(case_total)
-        cases.append({"case": path.name.removesuffix(".gold.yaml"), "covers": loaded.gold.covers,
+        cases.append({"case": stem, "covers": loaded.gold.covers,
                       "overall": case_total.as_dict(), "fields": case_fields})
         if decide is not None:
-            decision_rows.extend(_decision_rows(path, loaded, decide(summary), decide(gold_summary(loaded))))
+            on_extracted = decide(summary) if summary is not None else [None] * len(loaded.gold.items)
+            decision_rows.extend(_decision_rows(stem, loaded, on_extracted, decide(gold_summary(loaded))))
     overall = FieldScore()
     for score in totals.values():
         overall.add(score)
@@ -582,19 +591,21 @@ def run_extraction_eval(gold_dir: Path, extractor: Extractor | None = None) -> d
                        for key, values in sorted(attributes.items())},
         "by_tag": {tag: score.as_dict() for tag, score in sorted(by_tag.items())},
         "per_case": cases,
+        "errors": errors,
         "decisions": _decision_report(decision_rows) if decide is not None
         else {"available": False, "reason": "the rules engine (drafter.guidelines.registry) is not installed"},
     }
 
 
-def _decision_rows(path: Path, loaded: LoadedGold, on_extracted: list, on_gold: list) -> list[dict]:
+def _decision_rows(stem: str, loaded: LoadedGold, on_extracted: list, on_gold: list) -> list[dict]:
+    """One row per item; `on_extracted` holds None for every item of a case the extractor failed on."""
     rows = []
     for gold_item, extracted, from_gold in zip(loaded.gold.items, on_extracted, on_gold, strict=True):
         rows.append({
-            "case": path.name.removesuffix(".gold.yaml"),
+            "case": stem,
             "request": gold_item.request,
             "gold": gold_item.outcome.value,
-            "extracted_facts": extracted.outcome.value if extracted.outcome else None,
+            "extracted_facts": extracted.outcome.value if extracted and extracted.outcome else None,
             "gold_facts": from_gold.outcome.value if from_gold.outcome else None,
             "rule": from_gold.rule_id,
             "covers": loaded.gold.covers,
@@ -694,6 +705,9 @@ def render_extraction_markdown(report: dict) -> str:
             for row in decisions["disagreements"]:
                 lines.append(f"| {row['case']} | {row['request']} | {row['gold']} | "
                              f"{row['extracted_facts'] or 'none'} | {row['gold_facts'] or 'none'} |")
+    if report["errors"]:
+        lines += ["", "## Cases the extractor failed on", ""]
+        lines += [f"- {case}: {error}" for case, error in report["errors"].items()]
     lines += ["", "## Misses per case", ""]
     for case in report["per_case"]:
         missed = [entry for score in case["fields"].values() for entry in score["missed"]]
