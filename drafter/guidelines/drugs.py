@@ -49,7 +49,7 @@ LEXICON: dict[str, Drug] = {
         "protonix": "pantoprazole", "lansoprazole": "lansoprazole", "prevacid": "lansoprazole",
         "esomeprazole": "esomeprazole", "nexium": "esomeprazole", "rabeprazole": "rabeprazole",
         "famotidine": "famotidine", "pepcid": "famotidine", "ranitidine": "ranitidine",
-        "zantac": "ranitidine", "deprizine": "ranitidine (oral suspension)", "misoprostol": "misoprostol",
+        "zantac": "ranitidine", "misoprostol": "misoprostol",
     }),
     **_entries("muscle_relaxant", {
         "cyclobenzaprine": "cyclobenzaprine", "flexeril": "cyclobenzaprine", "fexmid": "cyclobenzaprine",
@@ -57,12 +57,12 @@ LEXICON: dict[str, Drug] = {
         "methocarbamol": "methocarbamol", "robaxin": "methocarbamol", "metaxalone": "metaxalone",
         "skelaxin": "metaxalone", "baclofen": "baclofen", "lioresal": "baclofen",
         "orphenadrine": "orphenadrine", "norflex": "orphenadrine", "chlorzoxazone": "chlorzoxazone",
-        "parafon forte": "chlorzoxazone", "dantrolene": "dantrolene", "tabradol": "cyclobenzaprine (oral suspension)",
+        "parafon forte": "chlorzoxazone", "dantrolene": "dantrolene",
     }),
     **_entries("carisoprodol", {"carisoprodol": "carisoprodol", "soma": "carisoprodol"}),
     **_entries("anticonvulsant", {
         "gabapentin": "gabapentin", "neurontin": "gabapentin", "gralise": "gabapentin",
-        "fanatrex": "gabapentin (oral suspension)", "pregabalin": "pregabalin", "lyrica": "pregabalin",
+        "pregabalin": "pregabalin", "lyrica": "pregabalin",
         "topiramate": "topiramate", "topamax": "topiramate", "carbamazepine": "carbamazepine",
         "lamotrigine": "lamotrigine", "oxcarbazepine": "oxcarbazepine",
     }),
@@ -77,7 +77,7 @@ LEXICON: dict[str, Drug] = {
     }),
     **_entries("hypnotic", {
         "zolpidem": "zolpidem", "ambien": "zolpidem", "eszopiclone": "eszopiclone", "lunesta": "eszopiclone",
-        "zaleplon": "zaleplon", "sonata": "zaleplon", "dicopanol": "diphenhydramine (oral suspension)",
+        "zaleplon": "zaleplon", "sonata": "zaleplon",
         "diphenhydramine": "diphenhydramine", "restoril": "temazepam", "temazepam": "temazepam",
     }),
     **_entries("benzodiazepine", {
@@ -89,6 +89,11 @@ LEXICON: dict[str, Drug] = {
         "lidopro": "lidocaine/capsaicin/menthol/methyl salicylate", "terocin": "lidocaine/menthol compound",
         "flector": "diclofenac epolamine patch", "capsaicin": "capsaicin", "ketophene": "ketoprofen cream",
         "cyclophene": "cyclobenzaprine cream", "menthoderm": "methyl salicylate/menthol",
+    }),
+    **_entries("compounded_oral", {
+        "deprizine": "ranitidine (compounded oral suspension)", "tabradol": "cyclobenzaprine (compounded oral "
+        "suspension)", "fanatrex": "gabapentin (compounded oral suspension)",
+        "dicopanol": "diphenhydramine (compounded oral suspension)",
     }),
     **_entries("barbiturate_analgesic", {"fioricet": "butalbital/acetaminophen/caffeine",
                                          "butalbital": "butalbital/acetaminophen/caffeine"}),

@@ -17,13 +17,19 @@ def prior_courses(context: Context, modalities: tuple[TreatmentModality, ...]) -
     return treatments(context.summary, modalities, regions)
 
 
+def continues_a_course(context: Context, modalities: tuple[TreatmentModality, ...]) -> bool:
+    """The records document earlier visits of this kind, or the request itself asks for more of them
+    ('additional', 'continue')."""
+    return bool(prior_courses(context, modalities)) or "additional" in context.details.modifiers
+
+
 def has_prior(modalities: tuple[TreatmentModality, ...]):
-    """Applicability test: the records document earlier visits of this kind."""
-    return lambda context: bool(prior_courses(context, modalities))
+    """Applicability test for criteria about a continued course."""
+    return lambda context: continues_a_course(context, modalities)
 
 
 def is_first(modalities: tuple[TreatmentModality, ...]):
-    return lambda context: not prior_courses(context, modalities)
+    return lambda context: not continues_a_course(context, modalities)
 
 
 def visits_stated(context: Context) -> Check:
@@ -56,6 +62,9 @@ def course_total(context: Context, modalities: tuple[TreatmentModality, ...], li
     sessions = context.details.sessions
     if sessions is None:
         return not_met("The request does not state a number of visits.")
+    if not courses:
+        return not_documented(f"The request continues an earlier course, and the records do not say how many "
+                              f"visits were completed, so the total cannot be checked against {what}.")
     if done is None:
         return not_documented(f"The records show earlier {listing(courses)} without the number of visits "
                               f"completed, so the total cannot be checked against {what}.", courses)
@@ -84,6 +93,9 @@ def functional_improvement(context: Context, modalities: tuple[TreatmentModality
                        f"{listing(courses)}.", not_improved + courses)
     better = [course for course in courses if course.response == "improved"]
     label = words(modalities[0])
+    if not courses:
+        return not_documented(f"The request continues earlier {label}, and the records do not document "
+                              "objective functional improvement from it.")
     if better:
         return not_documented(f"The records report the earlier {label} helped, but do not document an "
                               "objective functional gain (better daily activities or fewer work "
