@@ -46,8 +46,7 @@ def render_docx(determination: Determination, style: LetterStyle) -> bytes:
     document.add_paragraph(determination.case_summary)
 
     document.add_heading("IMR ISSUES, DECISIONS AND RATIONALES", level=2)
-    document.add_paragraph("The Final Determination was based on decisions for the disputed items/services "
-                           "set forth below:")
+    document.add_paragraph("Each disputed item or service was decided on its own, as follows:")
     for item in determination.items:
         title = document.add_paragraph()
         title.add_run(f"{item.item}: {outcome_label(item.outcome)}").bold = True
