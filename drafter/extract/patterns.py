@@ -1,0 +1,480 @@
+"""Lexicons and compiled patterns of the offline extractor, one block per fact type.
+
+Patterns are compiled once at import. Terms are written to match the registers the records and the
+reviewers' case summaries use ("physical therapy (12 sessions)", "rated 7 out of 10", "sensation was
+intact", "was placed off of work").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from drafter.extract.text import NUMBER
+from drafter.guidelines.drugs import LEXICON, Drug
+
+_I = re.IGNORECASE
+_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class Scan:
+    """A document prepared for Trigger scanning: its text, its ASCII lower-case twin (same offsets) and
+    the offsets where words start, grouped by their first two characters."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lower = text.translate(_LOWER)
+        self.starts: dict[str, list[int]] = {}
+        for m in _WORD.finditer(self.lower):
+            self.starts.setdefault(self.lower[m.start():m.start() + 2], []).append(m.start())
+
+
+class Trigger:
+    """A pattern tried only at word starts where one of its literal needles begins.
+
+    Scanning a long alternation with `re` costs milliseconds per page; looking up the needles' first
+    two characters in the Scan's word-start index costs microseconds. With `anchored=True` the needles
+    (lower-case) must include every way a match can begin (a test checks this against plain `finditer`);
+    with `anchored=False` the needles only gate a plain `finditer`.
+    """
+
+    def __init__(self, pattern: str, needles: str | tuple[str, ...], anchored: bool = True, flags: int = _I):
+        self.regex = re.compile(pattern, flags)
+        self.needles = tuple(needles.split("|")) if isinstance(needles, str) else needles
+        self.anchored = anchored
+        self._by_prefix: dict[str, tuple[str, ...]] = {}
+        for needle in self.needles:
+            self._by_prefix[needle[:2]] = (*self._by_prefix.get(needle[:2], ()), needle)
+
+    def finditer(self, scan: Scan) -> Iterator[re.Match[str]]:
+        if not self.anchored:
+            if any(needle in scan.lower for needle in self.needles):
+                yield from self.regex.finditer(scan.text)
+            return
+        lower, hits = scan.lower, []
+        for prefix, needles in self._by_prefix.items():
+            for pos in scan.starts.get(prefix, ()):
+                if lower.startswith(needles, pos):
+                    hits.append(pos)
+        end = -1
+        for pos in sorted(hits):
+            if pos < end:
+                continue
+            m = self.regex.match(scan.text, pos)
+            if m and m.end() > m.start():
+                end = m.end()
+                yield m
+
+
+# ---------------------------------------------------------------------------------------------
+# sentence context: who is speaking and whether the sentence reports care given or care proposed
+# ---------------------------------------------------------------------------------------------
+
+# The utilization review's own reasoning and the request itself: not a description of the records.
+UR_CONTEXT = Trigger(
+    r"utilization review|(?-i:UR\b)|claims administrator|non-?certif\w*|(?:prior|previous|original) "
+    r"(?:review|determination|denial)|determination (?:letter|dated)|(?:(?<=was )|(?<=were )|(?<=is )|(?<=are )"
+    r"|(?<=been )|(?<=previously ))(?:denied|modified|non-?certified|approved|authorized|certified)\b"
+    r"|denied (?:the|a|this) request|request(?:s|ed|ing)?\b|(?-i:IMR\b)|appeal\w*|rationale|(?-i:RFA\b)",
+    ("utilization review", "ur", "claims administrator", "non-certif", "noncertif", "prior ", "previous ",
+     "original ", "determination ", "denied", "modified", "approved", "authorized", "certified", "request",
+     "imr", "appeal", "rationale", "rfa"),
+)
+# Care proposed rather than given.
+PLAN_CONTEXT = Trigger(
+    r"plan\b|planned\b|recommend\w*|will\b|would\b|order(?:ed|s)?\b|referr\w*|propos\w*"
+    r"|scheduled\b|pursu\w*|consider\w*|candidate\b|pending\b|if\b|to (?:start|begin|undergo"
+    r"|initiate|try)\b|intends?\b|intent\b|should\b",
+    ("plan", "recommend", "will", "would", "order", "referr", "propos", "scheduled", "pursu", "consider",
+     "candidate", "pending", "if", "to ", "intend", "intent", "should"),
+)
+# Inside a plan: a medication that is refilled or continued was already in use.
+CURRENT_USE = re.compile(r"\brefill\w*|\bcontinu\w*|\brenew\w*|\bcurrent(?:ly)?\b|\bongoing\b|\bstill\b", _I)
+NEW_USE = re.compile(r"\bstart\w*|\bbegin\w*|\btrial\b|\badd\w*|\binitiat\w*|\brecommend\w*|\brequest\w*"
+                     r"|\bprescri\w*|\bconsider\w*|\bswitch\w*|\bchange\w*", _I)
+HEDGE = re.compile(
+    r"\b(?:rule out|r/o|to exclude|evaluate for|evaluation for|assess for|concern for|possible|possibly"
+    r"|probable|suspected|suspect|suspicion|questionable|likely|may (?:have|represent)|vs\.?|versus)\b",
+    _I,
+)
+# "no documentation of X": the records are silent about X (not that X is absent).
+NOT_DOCUMENTED = re.compile(
+    r"\b(?:no|without|lack of|lacks|absence of|insufficient|not|nor)\s+(?:clear\s+|any\s+|objective\s+"
+    r"|recent\s+|further\s+|specific\s+)*(?:documentation|documented|evidence|indication|mention|record"
+    r"|report)s?\b",
+    _I,
+)
+
+# ---------------------------------------------------------------------------------------------
+# claimant
+# ---------------------------------------------------------------------------------------------
+
+AGE = Trigger(r"\b(\d{1,3})[- ]?(?:years?|yrs?|y/o)[- ]?old\b|\bage[d:]?\s+(\d{1,3})\b", ("old", "age"),
+              anchored=False)
+SEX = Trigger(r"(male|female|man|woman|gentleman|lady)\b", ("male", "female", "man", "woman", "gentleman", "lady"))
+SEX_WORDS = {"male": "male", "man": "male", "gentleman": "male", "female": "female", "woman": "female",
+             "lady": "female"}
+
+# ---------------------------------------------------------------------------------------------
+# diagnoses
+# ---------------------------------------------------------------------------------------------
+
+DIAGNOSIS_LEAD = Trigger(
+    r"diagnos(?:is|es|ed)\b(?:[^.;:\n]{0,40}?\b(?:include[sd]?|are|is|was|were|of|as|with|as having)\b)?"
+    r"\s*:?\s*|(?:treated|treatment) for\s+|claim for\s+",
+    ("diagnos", "treated for", "treatment for", "claim for"),
+)
+# Where the diagnosis list of a sentence ends.
+DIAGNOSIS_STOP = re.compile(
+    r"\s+(?:reportedly|associated with|who\b|which\b|after\b|since\b|and has been|sustained|following\b|due to"
+    r"|on \d|dated\b|per\b|according\b|incurring|with a date|in a\b|at the\b|from \d)|\s*\(\d|[.;:](?:\s|$)",
+    _I,
+)
+DIAGNOSIS_SPLIT = re.compile(r";\s*|,\s*(?:and\s+|or\s+)?")
+DIAGNOSIS_AND = re.compile(r"\s+and\s+(?!/|or\b)", _I)
+DIAGNOSIS_TRIM = re.compile(r"^(?:\"|'|a\s+|an\s+|the\s+|and\s+|or\s+|include\s+|that include\s+)+|[\"'\s]+$", _I)
+SUSPECTED = re.compile(r"\b(?:possible|probable|suspected|suspect|likely|rule out|r/o|questionable|presumed"
+                       r"|versus|vs\.?)(?:\s|$)", _I)
+RULED_OUT = re.compile(r"\bruled out\b|\bno evidence of\b|\bexcluded\b", _I)
+
+# ---------------------------------------------------------------------------------------------
+# pain
+# ---------------------------------------------------------------------------------------------
+
+PAIN = Trigger(
+    r"\b(\d{1,2}(?:\.\d)?)(?:\s*(?:-|to)\s*(\d{1,2}(?:\.\d)?))?\s*(?:/|out of|of)\s*10\b(?!\s*(?:mg|/|\d))",
+    ("10",),
+    anchored=False,
+)
+PAIN_CONTEXT = re.compile(r"pain|rated|VAS|visual analog|severity|intensity|level|ache|headache", _I)
+WITH_MEDICATION = re.compile(r"\bwith(?:out)? (?:the )?(?:use of )?(?:pain )?medications?\b|\bwith(?:out)? meds\b", _I)
+
+# ---------------------------------------------------------------------------------------------
+# treatments
+# ---------------------------------------------------------------------------------------------
+
+MODALITY = Trigger(
+    r"(?P<chiropractic>chiropractic(?:\s+(?:physiotherapy|care|treatments?|therapy|manipulation|sessions?"
+    r"|visits?))?|chiropractors?|chiro\s*/\s*physio(?:therapy)?|chirophysio\w*|(?:spinal |osteopathic )?"
+    r"manipulat\w+(?: therapy)?)"
+    r"|(?P<physical_therapy>physical therapy|physiotherapy|(?-i:\bPT\b)|aquatic therapy|pool therapy"
+    r"|physical therapist)"
+    r"|(?P<occupational_therapy>occupational therapy|(?-i:\bOT\b))"
+    r"|(?P<acupuncture>(?:electro-?)?acupuncture)"
+    r"|(?P<massage>massage(?: therapy)?|myofascial release)"
+    r"|(?P<home_exercise>home exercises?(?: program)?|(?-i:\bHEP\b))"
+    r"|(?P<injection>(?:(?:epidural|corticosteroid|cortisone|steroid|trigger point|facet|Toradol|platelet[- ]rich"
+    r" plasma|PRP|joint)\s+)*injections?|(?-i:\bESIs?\b)|(?:nerve|facet|medial branch) blocks?)"
+    r"|(?P<tens>(?-i:\bTENS\b)(?: unit)?|electrical (?:muscle |nerve )?stimulat\w+|interferential)"
+    r"|(?P<psychotherapy>psychotherapy|cognitive behaviou?ral therapy|(?-i:\bCBT\b)|counsel+ing"
+    r"|psych(?:ological)? (?:appointments|sessions|treatment|therapy))"
+    r"|(?P<functional_restoration>functional restoration(?: program)?|(?-i:\bFRP\b))"
+    r"|(?P<activity_modification>activity modifications?|work restrictions|modified activit(?:y|ies))"
+    r"|(?P<medication>(?:pain |anti-inflammatory )?medications?(?: management| therapy)?)"
+    r"|(?P<other>shockwave(?: therapy)?|shock wave therapy)",
+    ("chiro", "manipulat", "spinal manipulat", "osteopathic", "physical therap", "physiotherap", "pt", "aquatic",
+     "pool therap", "occupational", "ot", "acupunct", "electro", "massage", "myofascial", "home exercise", "hep",
+     "injection", "epidural", "corticosteroid", "cortisone", "steroid", "trigger point", "facet", "toradol",
+     "platelet", "prp", "joint", "esi", "nerve block", "medial branch", "tens", "electrical", "interferential",
+     "psychotherap", "cognitive", "cbt", "counsel", "psych", "functional restoration", "frp",
+     "activity modification", "work restrictions", "modified activit", "pain medication", "anti-inflammatory",
+     "medication", "shockwave", "shock wave"),
+)
+# A sentence that lists care already received ("Treatment to date has included ...").
+TREATMENT_HISTORY = re.compile(
+    r"\btreat(?:ment|ments|ed)\b|\btherap(?:y|ies)\b|\bincluded?\b|\bincludes\b|\bhas had\b|\bhad\b|\bunderwent\b"
+    r"|\bundergoing\b|\breceived\b|\bcompleted\b|\battended\b|\bprior\b|\bprevious\w*\b|\bpast\b",
+    _I,
+)
+SESSIONS = re.compile(
+    rf"\b(?:at least |approximately |about |over |a total of )?(?P<n>{NUMBER})(?:\s*\((?P<digits>\d+)\))?\s+"
+    r"(?:(?:prior|previous|completed|additional|total)\s+)?(?:[A-Za-z/-]+\s+){0,3}?(?:sessions?|visits?|treatments)\b",
+    _I,
+)
+TREATMENT_NEGATION = re.compile(r"\b(?:no|not|never|without|denie[sd])\s+(?:\w+\s+){0,2}$", _I)
+NOT_IMPROVED = re.compile(
+    r"\b(?:no|not|without|minimal|little|limited)\s+(?:\w+\s+){0,2}?(?:improvement|improved|improve|benefit|relief"
+    r"|help(?:ful|ed)?|better)\b|\bdid not (?:help|improve|work)\b|\b(?:temporary|transient|short[- ]term)"
+    r" (?:relief|benefit|improvement)\b|\bfailed\b|\bdespite\b|\bno better\b|\bworse(?:ned|ning)?\b",
+    _I,
+)
+IMPROVED = re.compile(
+    r"\bimprov\w*|\bbenefi\w*|\bhelp(?:ed|ing|ful|s)\b|\brelief\b|\bbetter\b|\beffective\b|\breduc\w+ (?:the )?pain",
+    _I,
+)
+
+# ---------------------------------------------------------------------------------------------
+# medications
+# ---------------------------------------------------------------------------------------------
+
+_EXTRA_DRUGS: dict[str, Drug] = {
+    "tylenol": Drug("acetaminophen", "analgesic"),
+    "acetaminophen": Drug("acetaminophen", "analgesic"),
+    "prednisone": Drug("prednisone", "corticosteroid"),
+    "medrol": Drug("methylprednisolone", "corticosteroid"),
+    "lidocaine patch": Drug("lidocaine patch", "lidocaine_patch"),
+    "lidocaine patches": Drug("lidocaine patch", "lidocaine_patch"),
+}
+DRUGS: dict[str, Drug] = {**_EXTRA_DRUGS, **LEXICON}
+MEDICATION = Trigger(
+    r"(?<![A-Za-z])(?P<drug>" + "|".join(re.escape(n) for n in sorted(DRUGS, key=lambda n: (-len(n), n)))
+    + r")(?![A-Za-z])(?P<strength>(?:\s+(?:ER|XR|CR|SR|DS|gel|patch(?:es)?))?(?:\s*\d+(?:\.\d+)?(?:\s*[-/]\s*"
+    r"\d+(?:\.\d+)?)?\s*(?:mg|mcg|%|g)\b|\s*\d+(?:\.\d+)?/\d+(?:\.\d+)?\b)?)",
+    tuple(DRUGS),
+)
+SINCE = re.compile(r"\bsince\s+(?:at least\s+|approximately\s+|about\s+|early\s+|late\s+)?", _I)
+DURATION = re.compile(
+    rf"\bfor\s+(?:at least\s+|approximately\s+|about\s+|over\s+|more than\s+|the (?:past|last)\s+)?"
+    rf"(?P<n>{NUMBER}|a|an)\s+(?P<unit>weeks?|months?|years?)\b",
+    _I,
+)
+STOPPED = re.compile(r"\b(?:discontinu\w+|stopped|ceased|no longer)\b", _I)
+
+# ---------------------------------------------------------------------------------------------
+# neurologic findings: (pattern, kind, present when not negated)
+# ---------------------------------------------------------------------------------------------
+
+NEURO_PATTERNS: list[tuple[Trigger, str, bool]] = [
+    (Trigger(
+        r"\b(?:decreased|diminished|reduced|altered|impaired|abnormal|absent|loss of|lost|hypo)\s+"
+        r"(?:light[- ]touch\s+|pinprick\s+|dermatomal\s+)?sensation\b|\bhypo-?(?:a?esthesia|sensorium)\b"
+        r"|\bhypesthesia\b|\bsensory (?:deficits?|loss|changes?|disturbances?|abnormalit\w+)"
+        r"|\bdeficits? in (?:\w+ ){0,3}?(?:sensory|sensation)\b",
+        "decreased|diminished|reduced|altered|impaired|abnormal|absent|loss of|lost|hypo|hypesthesia|sensory|deficit",
+    ), "sensory_deficit", True),
+    (Trigger(
+        r"\bsensation\s+(?:\w+\s+){0,6}?(?:was|were|is|are)\s+(?:\w+\s+)?(?:decreased|diminished|reduced"
+        r"|altered|impaired|absent)\b",
+        "sensation",
+    ), "sensory_deficit", True),
+    (Trigger(
+        r"\b(?:sensation|sensory (?:exam(?:ination)?|function|testing))\s+(?:\w+\s+){0,6}?"
+        r"(?:was\s+|were\s+|is\s+|are\s+|remained\s+)?(?:grossly\s+)?(?:intact|normal|within normal"
+        r" limits|unremarkable)\b|\b(?:intact|normal)\s+(?:light[- ]touch\s+)?sensation\b",
+        "sensation|sensory|intact|normal",
+    ), "sensory_deficit", False),
+    (Trigger(
+        r"\bweakness\b|\bparesis\b|\bfoot drop\b|\b(?:decreased|reduced|diminished|impaired)\s+"
+        r"(?:motor\s+|muscle\s+|grip\s+)?strength\b|\bmotor deficits?\b|\bdeficits? in (?:\w+ ){0,3}?motor\b",
+        "weakness|paresis|foot drop|decreased|reduced|diminished|impaired|motor|deficit",
+    ), "motor_weakness", True),
+    (Trigger(
+        r"\b(?:normal|full|intact)\s+(?:motor\s+|muscle\s+)?strength\b|\bstrength\s+(?:\w+\s+){0,4}?"
+        r"(?:was|were|is|are)\s+(?:normal|intact|full|symmetric\w*|within normal limits)\b",
+        "normal|full|intact|strength",
+    ), "motor_weakness", False),
+    (Trigger(
+        r"\bradiat\w*\s+(?:\w+\s+){0,4}?(?:down|to|into|along|through|in)\s+(?:the\s+|her\s+|his\s+)?"
+        r"(?:\w+\s+){0,3}?(?:legs?|arms?|extremit(?:y|ies)|feet|foot|thighs?|calf|calves|buttocks?|hands?"
+        r"|fingers?|toes?|knees?)\b|\bradiation of (?:the\s+)?pain\b|\bradicular\s+(?:pain|symptoms?"
+        r"|complaints?|signs?|findings?)\b|\bradicul(?:opathy|itis)\b|\bsciatica\b",
+        "radiat|radicul|sciatica",
+    ), "radicular_symptoms", True),
+    (Trigger(r"\bnon-?radiating\b", "non"), "radicular_symptoms", False),
+    (Trigger(r"\batroph\w*\b|\bmuscle wasting\b", "atroph|muscle wasting"), "atrophy", True),
+    (Trigger(r"\bnumbness\b|\bnumb\b|\btingling\b|\bparesthesi\w*|\bpins and needles\b",
+             "numb|tingling|paresthe|pins and needles"), "paresthesia", True),
+]
+# "Motor strength, sensation, and reflexes were normal": one statement about several findings.
+NORMAL_LIST = Trigger(
+    r"\b(?:(?:motor(?: strength)?|strength|sensation|sensory(?: exam)?|(?:deep tendon )?reflexes|DTRs?)"
+    r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)){1,3}(?:motor(?: strength)?|strength|sensation|sensory(?: exam)?"
+    r"|(?:deep tendon )?reflexes|DTRs?)\s+(?:were|are)\s+(?:all\s+)?(?:normal|intact|within normal limits"
+    r"|unremarkable|symmetric\w*)\b",
+    ("motor", "strength", "sensation", "sensory", "reflexes", "deep tendon", "dtr"),
+)
+NORMAL_LIST_MEMBERS = [
+    (re.compile(r"motor|strength", _I), "motor_weakness"),
+    (re.compile(r"sensation|sensory", _I), "sensory_deficit"),
+    (re.compile(r"reflex|DTR", _I), "reflex_change"),
+]
+# "no neurological deficits", "neurologically intact": sensation, strength and reflexes all normal.
+NO_NEURO_DEFICIT = Trigger(
+    r"\b(?:no|without|denies|negative for)\s+(?:\w+\s+){0,2}?(?:neurologic(?:al)?|neuro)\s+(?:deficits?"
+    r"|abnormalit\w+|findings)\b|\bneurologically intact\b|\bneurologic(?:al)? (?:exam(?:ination)?|status)"
+    r"\s+(?:was\s+|is\s+)?(?:normal|intact|unremarkable|within normal limits)\b",
+    ("no ", "without", "denies", "negative for", "neurologically", "neurologic"),
+)
+STRENGTH_LABEL = re.compile(r"\b(?:motor|strength|power|weakness|grip|flexion|extension|dorsiflexion|abduction)\b",
+                            _I)
+STRENGTH_GRADE = Trigger(r"\b([0-5])\s*([+-])?\s*(?:/|out of|of)\s*5\b", ("/5", "/ 5", "of 5"), anchored=False)
+REFLEX = Trigger(r"\breflex(?:es)?\b|\bDTRs?\b|\bjerks?\b", "reflex|dtr|jerk")
+REFLEX_SEGMENT_BREAK = re.compile(r"[,;]|\.(?:\s|$)|\bbut\b", _I)
+REFLEX_ABNORMAL = re.compile(
+    r"\b(?:absent|diminished|decreased|hypoactive|reduced|hyperactive|brisk|asymmetric\w*|trace|hyperreflexi\w*"
+    r"|hyporeflexi\w*|areflexi\w*)\b|(?<![\d/])[01]\s*\+(?!\s*/)|\b[01]\s*(?:/|of|out of)\s*4\b|\b[34]\s*\+",
+    _I,
+)
+REFLEX_NORMAL = re.compile(
+    r"(?<![\d/])2\s*\+|\b2\s*(?:/|of|out of)\s*4\b|\b(?:normal|symmetric\w*|intact|within normal limits|equal)\b",
+    _I,
+)
+SLR = Trigger(r"\bstraight[- ]leg[- ]rais(?:e|ing)(?:\s+(?:test|testing|sign|exam(?:ination)?))?|(?-i:\bSLR\b)"
+              r"|\bLas[eè]gue'?s?(?: sign| test)?", "straight|slr|las")
+POSITIVE = re.compile(r"\bpositive\b|\(\+\)|\+", _I)
+NEGATIVE = re.compile(r"\bnegative\b|\(-\)", _I)
+DERMATOME = re.compile(r"\b[CLTS]\d(?:\s*(?:-|to|and|through)\s*[CLTS]?\d)?\s+(?:dermatom\w+|distribution|nerve root)"
+                       r"|\b(?:dermatom\w+|distribution) (?:of )?[CLTS]\d(?:\s*(?:-|to|and)\s*[CLTS]?\d)?")
+
+# ---------------------------------------------------------------------------------------------
+# red flags
+# ---------------------------------------------------------------------------------------------
+
+RED_FLAG_PATTERNS: list[tuple[Trigger, str]] = [
+    (Trigger(r"\bcauda equina\b|\bsaddle (?:an(?:a)?esthesia|numbness|paresthesia)", "cauda|saddle"), "cauda_equina"),
+    (Trigger(
+        r"\b(?:bowel|bladder)(?:\s+(?:or|and|and/or|nor)\s+(?:bowel|bladder))?\s+(?:dysfunction|incontinence"
+        r"|complaints?|problems?|changes?|symptoms?|issues?|difficult\w*|control|retention|habits)"
+        r"|\bincontinen\w+|\burinary retention\b|\bloss of (?:bowel|bladder)",
+        "bowel|bladder|incontinen|urinary retention|loss of",
+    ), "bowel_bladder_dysfunction"),
+    (Trigger(
+        r"\bprogressive\s+(?:neurolog\w+\s+)?(?:deficits?|weakness|numbness|neurolog\w+)"
+        r"|\b(?:worsening|progressing)\s+neurolog\w+",
+        "progressive|worsening|progressing",
+    ), "progressive_neurologic_deficit"),
+    (Trigger(r"\bfractur\w*", "fractur"), "fracture"),
+    (Trigger(
+        r"\bcancer\b|\bmalignan\w+|\btumou?rs?\b|\bneoplas\w+|\bmetasta\w+|\bcarcinoma\b|\blymphoma\b",
+        "cancer|malignan|tumor|tumour|neoplas|metasta|carcinoma|lymphoma",
+    ), "cancer"),
+    (Trigger(
+        r"\binfect(?:ion|ions|ious|ed)\b|\bosteomyelitis\b|\bdiscitis\b|\babscess\b|\bseptic\b|\bfevers?\b",
+        "infect|osteomyelitis|discitis|abscess|septic|fever",
+    ), "infection"),
+    (Trigger(r"\bmyelopath\w+|\bhyperreflexi\w+|\bclonus\b|\bHoffmann'?s?\b", "myelopath|hyperreflexi|clonus|hoffmann"),
+     "myelopathy"),
+    (Trigger(
+        r"\bmajor trauma\b|\bmultiple trauma\b|\bpolytrauma\b|\bhigh[- ]energy\b|\bfall from (?:a )?height"
+        r"|\bfell from (?:a )?(?:height|ladder|roof|scaffold\w*)|\bmotor vehicle (?:accident|collision)"
+        r"|(?-i:\bMVA\b)|\bcrush injury\b",
+        "major trauma|multiple trauma|polytrauma|high-energy|high energy|fall from|fell from|motor vehicle|mva"
+        "|crush injury",
+    ), "major_trauma"),
+]
+RED_FLAGS_ANY = Trigger(r"\bred[- ]flags?\b", "red flag|red-flag")
+RED_FLAG_KINDS = [kind for _, kind in RED_FLAG_PATTERNS]
+
+# ---------------------------------------------------------------------------------------------
+# imaging and electrodiagnostics
+# ---------------------------------------------------------------------------------------------
+
+IMAGING = Trigger(
+    r"(?P<mri>(?-i:\bMRIs?\b)|\bmagnetic resonance imaging\b|(?-i:\bMR (?:arthrogram|imaging)\b))"
+    r"|(?P<ct>(?-i:\bCT\b)(?: scans?)?|\bCAT scans?\b|\bcomputed tomography\b)"
+    r"|(?P<xray>\bx-?rays?\b|\bradiographs?\b|\bplain[- ]films?\b|\bplain[- ]film imaging\b)"
+    r"|(?P<emg_ncv>(?-i:\bEMG\b)(?:\s*(?:/|and)\s*(?-i:NC[VS]))?|(?-i:\bNC[VS]\b)|\bnerve conduction(?: stud(?:y|ies)"
+    r"| velocity)?|\belectrodiagnostic (?:stud(?:y|ies)|testing|evaluation)|\belectromyogra\w+)"
+    r"|(?P<ultrasound>(?<!pulse )(?<!therapeutic )\bultrasound\b|\bsonogra\w+)"
+    r"|(?P<bone_scan>\bbone scans?\b)",
+    ("mri", "magnetic resonance", "mr ", "ct", "cat scan", "computed tomography", "x-ray", "xray", "radiograph",
+     "plain film", "plain-film", "emg", "ncv", "ncs", "nerve conduction", "electrodiagnostic", "electromyogra",
+     "ultrasound", "sonogra", "bone scan"),
+)
+IMAGING_NOT_DONE = re.compile(
+    r"\b(?:was|were)\s+not\s+(?:\w+\s+){0,2}?(?:provided|performed|available|done|described|obtained|submitted)\b",
+    _I,
+)
+IMAGING_RESULT = re.compile(
+    r"\b(?:revealed|reveals|reveal|showed|shows|show|demonstrated|demonstrates|indicated|indicates|notable for"
+    r"|was noted to (?:reveal|show|be)|were noted to (?:reveal|show|be)|positive for|negative for|consistent with"
+    r"|noted|documented)\s+|\b(?:was|were)\s+(?=(?:normal|unremarkable|negative|positive)\b)|:\s*",
+    _I,
+)
+
+# ---------------------------------------------------------------------------------------------
+# function, work, opioid monitoring, surgery, planted instructions
+# ---------------------------------------------------------------------------------------------
+
+FUNCTION = Trigger(
+    r"\bfunctional (?:improvement|improvements|gains?|benefit|progress)\b|\bobjective improvement\b"
+    r"|\bimprov\w*\s+(?:in\s+)?(?:(?:his|her|their|the)\s+)?(?:function\w*|activities of daily living|ADLs?"
+    r"|ability to \w+)\b|\b(?:increased|improved|increase in|improvement in)\s+(?:(?:his|her|the)\s+)?(?:function\w*"
+    r"|activit(?:y|ies)(?: level| tolerance)?|ADLs?|activities of daily living|ability to \w+|work capacity)\b"
+    r"|\b(?:function|ADLs?|activities of daily living)\s+(?:\w+\s+)?improved\b",
+    ("functional", "objective improvement", "improv", "increased", "increase in", "function", "adl",
+     "activities of daily living"),
+)
+
+WORK_STATUS: list[tuple[Trigger, str]] = [
+    (Trigger(r"\bwork status (?:is|was|has) not (?:been )?(?:documented|provided|stated|reported|noted|specified)\b",
+             "work status"), "not_stated"),
+    (Trigger(
+        r"\boff (?:of )?work\b|\btemporar(?:y|ily)\s+(?:and\s+)?total(?:ly)?\s+(?:\w+\s+)?disab\w+"
+        r"|\btotal(?:ly)?\s+(?:and\s+)?temporar(?:y|ily)\s+disab\w+|(?-i:\bTTD\b)|\bnot (?:currently )?working\b"
+        r"|\bunable to work\b|\bnot returned to work\b|\bremain(?:s|ed)? off\b",
+        "off |temporar|total|ttd|not currently working|not working|unable to work|not returned|remain",
+    ), "off_work"),
+    (Trigger(
+        r"\bmodified (?:work|duty|duties|job)\b|\blight duty\b|\brestricted (?:work|duty)\b|\bwork restrictions\b"
+        r"|\bworking with restrictions\b|\btemporary partial disability\b",
+        "modified|light duty|restricted|work restrictions|working with|temporary partial",
+    ), "modified_duty"),
+    (Trigger(
+        r"\bfull (?:duty|duties)\b|\bregular (?:duty|duties|work)\b|\b(?:work|duty|duties) without restrictions\b"
+        r"|\busual and customary (?:duties|work)\b",
+        "full dut|regular|work without|duty without|duties without|usual and customary",
+    ), "full_duty"),
+    (Trigger(r"\bretired\b", "retired"), "retired"),
+]
+
+MONITORING: list[tuple[Trigger, str]] = [
+    (Trigger(r"\burine (?:drug |toxicology )?(?:screen\w*|test\w*|tox\w*)|(?-i:\bUD[ST]s?\b)|\bdrug screen\w*"
+             r"|\btoxicology screen\w*", "urine|uds|udt|drug screen|toxicology"), "urine_drug_screen"),
+    (Trigger(r"(?-i:\bCURES\b)|(?-i:\bPDMP\b)|\bprescription drug monitoring(?: program)?",
+             "cures|pdmp|prescription drug monitoring"), "cures_report"),
+    (Trigger(r"\b(?:pain|opioid|narcotic|medication|opiate)\s+(?:management\s+|treatment\s+)?(?:agreement|contract)s?"
+             r"\b|\bsigned (?:an? )?(?:\w+ )?(?:agreement|contract)\b",
+             "pain|opioid|narcotic|medication|opiate|signed"), "pain_agreement"),
+    (Trigger(r"\bside[- ]effects?\b|\badverse effects?\b", "side effect|side-effect|adverse effect"),
+     "side_effects_assessed"),
+    (Trigger(r"\baberrant\s+(?:drug[- ]\w+\s+)?behaviou?rs?\b|\bdrug[- ]seeking\b",
+             "aberrant|drug-seeking|drug seeking"), "aberrant_behavior"),
+    (Trigger(r"\b\d{1,3}\s*%\s*(?:pain\s+)?(?:relief|improvement|reduction)\b", "%", anchored=False),
+     "pain_relief_quantified"),
+]
+
+PROCEDURE = Trigger(
+    r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|shoulder|knee|hip|spine|spinal|abdominal|wrist|elbow|ankle"
+    r"|foot|hand|rotator cuff|carpal tunnel|pelvic ring|colon|anterior|posterior|total|partial|arthroscopic"
+    r"|exploratory|open|hernia|back|neck)\s+){0,3}"
+    r"(?:surgery|surgical (?:repair|intervention|release)|arthroscop(?:y|ic surgery)|arthroplasty|fusion"
+    r"|laminectomy|laminotomy|(?:micro)?discectomy|decompression|(?-i:\bORIF\b)|open reduction(?:\s*(?:/|and)\s*"
+    r"internal fixation)?|carpal tunnel release|trigger (?:finger|thumb) release|meniscectomy|laparotomy"
+    r"|amputation|internal fixation|foraminotomy|osteotomy|colon resection|(?:rotator cuff|labral|tendon|ligament)"
+    r" repair|reconstruction|replacement)\b"
+    r"(?:\s+of\s+(?:the\s+)?(?:(?:left|right|bilateral)\s+)?[a-z]+(?:\s+(?:spine|joint|foot|knee|hip|shoulder))?)?",
+    ("left", "right", "bilateral", "lumbar", "cervical", "thoracic", "shoulder", "knee", "hip", "spine", "spinal",
+     "abdominal", "wrist", "elbow", "ankle", "foot", "hand", "rotator cuff", "carpal tunnel", "pelvic ring", "colon",
+     "anterior", "posterior", "total", "partial", "arthroscop", "exploratory", "open", "hernia", "back", "neck",
+     "surgery", "surgical", "arthroplasty", "fusion", "laminectomy", "laminotomy", "discectomy", "microdiscectomy",
+     "decompression", "orif", "trigger finger", "trigger thumb", "meniscectomy", "laparotomy", "amputation",
+     "internal fixation", "foraminotomy", "osteotomy", "labral", "tendon", "ligament", "reconstruction",
+     "replacement"),
+)
+PROCEDURE_NOT_SURGERY = re.compile(r"^\s*(?:evaluation|consult\w*|referral|clearance)\b", _I)
+SURGERY_DONE = re.compile(
+    r"\bunderwent\b|\bundergone\b|\bstatus post\b|\bs/p\b|\bpost[- ]?op\w*|\bhistory of\b|\bsurgical history\b"
+    r"|\bhas had\b|\bhad (?:a |an )?\b|\bperformed\b|\bto date\b|\bprevious\b|\bprior\b",
+    _I,
+)
+SURGERY_AUTHORIZED = re.compile(r"(?<!non-)(?<!non)\b(?:authorized|approved|certified)\b", _I)
+
+PLANTED = Trigger(
+    r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|the|your|these|those|previous|prior|above|earlier"
+    r"|other)\s+)*(?:guidelines?|instructions?|rules?|criteria|prompts?|polic(?:y|ies)|MTUS|ODG|ACOEM)\b"
+    r"|\b(?:overturn|approve|certify|authorize)\s+(?:every|all|each|everything|any)\b"
+    r"|\b(?:note to|attention|dear|message (?:to|for))\s+(?:the\s+)?(?:reviewer|AI|assistant|model|language model"
+    r"|(?:IMR|expert) reviewer|reviewing (?:physician|AI))\b"
+    r"|\bas an? (?:AI|language model)\b|\byou are an? (?:AI|assistant|language model)\b"
+    r"|\b(?:AI|assistant|chatbot|language model|LLM|the tool|the model)\s*[,:]\s*(?:please|you|must|do|ignore)\b"
+    r"|\b(?:reviewer|you)\s+(?:must|should|shall|are (?:required|instructed|directed) to)\s+(?:overturn|approve"
+    r"|certify|authorize|find|decide|rule|ignore|disregard|grant)\b"
+    r"|\bsystem prompt\b|\bprompt injection\b",
+    ("ignore", "disregard", "forget", "override", "bypass", "overturn", "approve", "certify", "authorize", "note to",
+     "attention", "dear", "message to", "message for", "as a", "you are", "ai", "assistant", "chatbot",
+     "language model", "llm", "the tool", "the model", "reviewer", "you", "system prompt", "prompt injection"),
+)

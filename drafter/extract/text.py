@@ -1,0 +1,198 @@
+"""Text helpers for the offline extractor: sentences with offsets, negation scope, dates, body regions.
+
+Everything here works on character offsets into the original document text, so a fact's evidence is
+always `text[start:end]` of the document it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from drafter.models import BodyRegion
+
+# A sentence ends at . ! ? followed by space and a capital/digit/quote, at a blank line, or before a
+# `Heading:` that starts a line (free-text progress notes). Abbreviations that end in a period
+# ("Dr.", "vs.", "e.g.") do not end a sentence.
+_SENTENCE_BREAK = re.compile(
+    r"(?P<stop>(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9]))|\n\s*\n|\n(?=[A-Z][A-Za-z /]{1,30}:)"
+)
+_ABBREVIATION = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|vs|No|approx|St|Jr|Sr)|\be\.g|\bi\.e|\b[A-Z])\.[\"')\]]?\s*$")
+
+# Inside a sentence, these end the reach of a negation or a finding.
+_CLAUSE_BREAK = re.compile(
+    r";|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bexcept\b|\bwhereas\b|\bwhile\b|\bwhich\b|\bwith the exception\b"
+    r"|\bthen\b|\bthe (?:patient|applicant|injured worker|worker) (?:had|has|reported|complained)\b",
+    re.IGNORECASE,
+)
+
+NEGATION_CUE = re.compile(
+    r"\b(?:no|not|denie[sd]|deny(?:ing)?|without|negative for|absence of|free of|nor|neither"
+    r"|never|did not|does not|do not|was not|were not|is not|are not|unremarkable for|ruled out"
+    r"|lack of|lacks|lacking|insufficient|none)\b",
+    re.IGNORECASE,
+)
+_NEGATION_WINDOW = 90
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of `text` with their offsets (leading/trailing whitespace trimmed)."""
+    sentences: list[Sentence] = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        if match.group("stop") is None:
+            _append(sentences, text, start, match.start())
+            start = match.end()
+        elif not _ABBREVIATION.search(text, max(start, match.start() - 12), match.end()):
+            _append(sentences, text, start, match.end())
+            start = match.end()
+    _append(sentences, text, start, len(text))
+    return sentences
+
+
+def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    begin = start + lead
+    sentences.append(Sentence(begin, begin + len(stripped), stripped))
+
+
+class SentenceIndex:
+    """Maps an offset to its sentence in O(log n)."""
+
+    def __init__(self, sentences: list[Sentence]):
+        self.sentences = sentences
+        self._starts = [s.start for s in sentences]
+
+    def at(self, offset: int) -> Sentence:
+        i = max(bisect_right(self._starts, offset) - 1, 0)
+        return self.sentences[i]
+
+
+def clause_bounds(text: str, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+    """The clause of `sentence` around text[start:end]: from the last clause break before to the next after."""
+    left = sentence.start
+    for match in _CLAUSE_BREAK.finditer(text, sentence.start, start):
+        left = match.end()
+    right = sentence.end
+    after = _CLAUSE_BREAK.search(text, end, sentence.end)
+    if after:
+        right = after.start()
+    return left, right
+
+
+def negation_cue(text: str, sentence: Sentence, start: int) -> re.Match[str] | None:
+    """The negation cue governing the term at `start` (same clause, within a short window), if any."""
+    left, _ = clause_bounds(text, sentence, start, start)
+    left = max(left, start - _NEGATION_WINDOW)
+    cue = None
+    for cue in NEGATION_CUE.finditer(text, left, start):  # noqa: B007 - the last cue is the nearest
+        pass
+    return cue
+
+
+def is_negated(text: str, sentence: Sentence, start: int) -> bool:
+    return negation_cue(text, sentence, start) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# dates
+# ---------------------------------------------------------------------------------------------
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+         ("oct", "october"), ("nov", "november"), ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAME = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?" \
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+DATE = re.compile(
+    rf"\b(?P<mname>{_MONTH_NAME})\.?\s+(?:(?P<mday>\d{{1,2}}),?\s+)?(?P<myear>\d{{4}})\b"
+    r"|\b(?P<m>\d{1,2})[-/](?P<d>\d{1,2})[-/](?P<y>\d{4}|\d{2})\b"
+    r"|\b(?P<m2>\d{1,2})[-/](?P<y2>\d{4})\b",
+    re.IGNORECASE,
+)
+
+
+def parse_date_match(match: re.Match[str]) -> dt.date | None:
+    """The date a DATE match denotes (a month without a day is its first day), or None if impossible."""
+    try:
+        if match.group("mname"):
+            month = _MONTHS[match.group("mname").lower().rstrip(".")]
+            return dt.date(int(match.group("myear")), month, int(match.group("mday") or 1))
+        if match.group("m"):
+            year = int(match.group("y"))
+            year += 2000 if year < 100 else 0
+            return dt.date(year, int(match.group("m")), int(match.group("d")))
+        return dt.date(int(match.group("y2")), int(match.group("m2")), 1)
+    except (ValueError, KeyError):
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# body regions
+# ---------------------------------------------------------------------------------------------
+
+_REGION_TERMS: list[tuple[BodyRegion, str]] = [
+    ("cervical", r"cervical\w*|neck|C[1-8](?:-(?:C?[1-8]|T1))?|trapezius"),
+    ("lumbar", r"lumbar|lumbosacral|low(?:er)? back|thoracolumbar|L[1-5](?:-(?:L?[1-5]|S1))?|S1|sciatic\w*"
+               r"|sacroiliac|SI joint|lumbago|sacr(?:um|al)|buttocks?|gluteal|gluteus"),
+    ("thoracic", r"thoracic|thorax|mid[- ]?back|upper back|T(?:1[0-2]|[1-9])(?:-T?\d{1,2})?|rhomboids?"),
+    ("shoulder", r"shoulders?|rotator cuff|acromioclavicular|supraspinatus|labr(?:um|al)|subacromial"),
+    ("elbow", r"elbows?|epicondyl\w*|olecranon|cubital"),
+    ("wrist_hand", r"wrists?|hands?|fingers?|thumbs?|carpal|digits?|palm|interphalangeal|metacarpal\w*"),
+    ("hip", r"hips?|trochanter\w*|acetabul\w*"),
+    ("knee", r"knees?|patell\w*|menisc\w*|ACL"),
+    ("ankle_foot", r"ankles?|foot|feet|heels?|toes?|plantar|achilles|Lisfranc|tarsal|metatarsal\w*|calcane\w*"),
+    ("upper_extremity", r"upper extremit(?:y|ies)|arms?|forearms?"),
+    ("lower_extremity", r"lower extremit(?:y|ies)|legs?|thighs?|calf|calves"),
+    ("head", r"head|headaches?|concussion|postconcussion\w*|skull|brain|face|facial|occipit\w*"),
+    ("abdomen_pelvis", r"abdom\w*|pelvi[cs]|inguinal|groin|colon"),
+    ("psyche", r"depress\w*|anxiety|psych\w*|insomnia|post-?traumatic stress|PTSD|stress"),
+]
+_REGION = re.compile(
+    "|".join(rf"(?P<{name}>\b(?:{terms})\b)" for name, terms in _REGION_TERMS),
+    re.IGNORECASE,
+)
+_SPINE_LEVEL = re.compile(r"^[CLTS]\d", re.IGNORECASE)
+
+
+def body_region(text: str, start: int = 0, end: int | None = None) -> BodyRegion | None:
+    """The first body region named in text[start:end]."""
+    match = _REGION.search(text, start, len(text) if end is None else end)
+    if match is None:
+        return None
+    region = match.lastgroup
+    # Spinal levels are case-sensitive ("L5", not "l5"); a lower-case hit is an ordinary word.
+    if _SPINE_LEVEL.match(match.group(0)) and not match.group(0)[0].isupper():
+        return body_region(text, match.end(), end)
+    return region  # type: ignore[return-value]
+
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15, "sixteen": 16, "eighteen": 18,
+    "twenty": 20, "twenty-four": 24, "thirty": 30,
+}
+NUMBER = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+
+
+def to_int(word: str) -> int:
+    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
