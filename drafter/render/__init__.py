@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -67,6 +68,7 @@ def _default_boilerplate() -> str:
     return resources.files("drafter.render").joinpath("templates/boilerplate.txt").read_text("utf-8").strip()
 
 
+_EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
 _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=False,
@@ -74,6 +76,7 @@ _ENV = Environment(
     undefined=StrictUndefined,
     autoescape=False,
 )
+_ENV.filters["oneline"] = lambda text: " ".join(str(text).split())
 
 
 def _render_template(name: str, determination: Determination, style: LetterStyle) -> str:
@@ -86,7 +89,8 @@ def _render_template(name: str, determination: Determination, style: LetterStyle
         organization=style.organization,
         outcome_label=outcome_label,
     )
-    return "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
+    text = "\n".join(line.rstrip() for line in text.splitlines()).strip()
+    return _EXTRA_BLANK_LINES.sub("\n\n", text) + "\n"
 
 
 def render_text(determination: Determination, style: LetterStyle | None = None) -> str:
