@@ -92,8 +92,8 @@ ANTIDEPRESSANTS = register(Rule(
     title="Antidepressants for pain or depression",
     citation=lambda context: citations.chronic_pain(context.era, "Antidepressants for chronic pain"),
     summary=(
-        "The MTUS recommends antidepressants as a first-line option for neuropathic pain and as a possibility "
-        "for other chronic pain, tricyclics first unless they fail or are not tolerated. SSRIs are not "
+        "In the MTUS, antidepressants are a first choice for nerve pain and may also help other chronic pain; "
+        "tricyclics come first unless they fail or are not tolerated. SSRIs are not "
         "recommended for pain itself but may treat depression. Treatment is judged on pain, function, use of "
         "other pain medication, sleep and mood, and side effects, so continuing needs those outcomes recorded."
     ),
