@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -131,10 +132,11 @@ def _read_pdf(path: Path) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings would repeat our one-line error
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+    except (PdfReadError, ValueError, KeyError, OSError, AssertionError) as exc:
         raise InputError(path, f"is not a readable PDF ({type(exc).__name__})") from None
     text = "\n\n".join(pages)
     if not text.strip():
