@@ -9,6 +9,7 @@ Criteria confirmed against dev letters quoting the guidelines:
   radiculopathy is already clinically obvious: 008, 066, 129, 165;
 - upper-limb NCS for clinical signs of carpal tunnel syndrome, or to tell it from cervical radiculopathy;
   EMG generally not needed for carpal tunnel syndrome: 008, 035, 057, 129;
+- after about a month of conservative care; not when care is helping: 008, 066, 087;
 - no repeat without a change: 085.
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from drafter.guidelines import citations
+from drafter.guidelines import citations, common
 from drafter.guidelines.facts import OBJECTIVE_DEFICITS, diagnoses, imaging, listing, neuro_findings
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
 from drafter.models import BodyRegion
@@ -85,8 +86,13 @@ def right_study(context: Context) -> Check:
     return met("The studies can localize the source of the arm symptoms.")
 
 
+def symptoms_persist(context: Context) -> Check:
+    return common.conservative_care_failed(context, limb(context))
+
+
 def not_a_repeat(context: Context) -> Check:
-    prior = imaging(context.summary, "emg_ncv", limb(context))
+    prior = [study for study in context.summary.imaging if study.modality == "emg_ncv"
+             and (study.body_region is None or study.body_region in limb(context))]
     if prior:
         return not_met(f"Electrodiagnostic testing was already done ({listing(prior)}); no change since is "
                        "documented.", prior)
@@ -112,6 +118,8 @@ ELECTRODIAGNOSTICS = register(Rule(
         Criterion("appropriate_study", "The study asked for is the one the question needs (no leg NCS for "
                   "presumed radiculopathy; no EMG for plain carpal tunnel syndrome; not when the diagnosis is "
                   "already clear).", right_study, supported_by=("008", "035", "057", "066", "129")),
+        Criterion("symptoms_persist", "Symptoms persist after a period of conservative care (about a month).",
+                  symptoms_persist, supported_by=("008", "066", "087")),
         Criterion("not_a_repeat", "No earlier testing of the same limbs unless findings changed.", not_a_repeat,
                   supported_by=("085",)),
     ),

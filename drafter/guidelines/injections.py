@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from drafter.guidelines import citations
+from drafter.guidelines import citations, common
 from drafter.guidelines.facts import (
     OBJECTIVE_DEFICITS,
     SPINE_NEURO_REGIONS,
@@ -64,18 +64,8 @@ def corroborated(context: Context) -> Check:
 
 
 def conservative_care_failed(context: Context) -> Check:
-    courses = treatments(context.summary, CONSERVATIVE, spine_regions(context) + tuple(
-        region for region in context.details.body_regions))
-    failed = [course for course in courses if course.response == "not_improved"]
-    if failed:
-        return met(f"Symptoms persisted despite {listing(failed)}.", failed)
-    improved = [course for course in courses if course.response == "improved"]
-    if improved:
-        return not_met(f"The records report improvement with {listing(improved)}.", improved)
-    if courses:
-        return not_documented(f"The records list {listing(courses)} without saying that they failed.", courses)
-    return not_documented("The records do not document failed conservative care (exercise, physical methods, "
-                          "NSAIDs, muscle relaxants).")
+    return common.conservative_care_failed(context, spine_regions(context) + tuple(context.details.body_regions),
+                                           tuple(m for m in common.ACTIVE_CARE if m != "injection"))
 
 
 def prior_injection_response(context: Context) -> Check:

@@ -13,8 +13,8 @@ Criteria confirmed against dev letters quoting the guidelines:
 
 from __future__ import annotations
 
-from drafter.guidelines import citations
-from drafter.guidelines.facts import diagnoses, imaging, listing, red_flags, surgeries, treatments
+from drafter.guidelines import citations, common
+from drafter.guidelines.facts import diagnoses, imaging, listing, red_flags, surgeries
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
 from drafter.guidelines.spine_imaging import MRI_PATTERN, SPINE
 from drafter.models import BodyRegion, GuidelineCitation
@@ -46,18 +46,7 @@ def conservative_care_failed(context: Context) -> Check:
     if flags:
         return met(f"A red flag is present ({listing(flags)}), so imaging need not wait for conservative care.",
                    flags)
-    courses = treatments(context.summary, CONSERVATIVE, limb_regions(context) or None)
-    failed = [course for course in courses if course.response == "not_improved"]
-    if failed:
-        return met(f"Symptoms persisted despite {listing(failed)}.", failed)
-    improved = [course for course in courses if course.response == "improved"]
-    if improved:
-        return not_met(f"The records report improvement with {listing(improved)}.", improved)
-    if courses:
-        return not_documented(f"The records list {listing(courses)} without saying that symptoms failed to "
-                              "improve.", courses)
-    return not_documented("The records do not document a period of conservative care that failed to improve "
-                          "the symptoms.")
+    return common.conservative_care_failed(context, limb_regions(context) or None)
 
 
 def structural_question(context: Context) -> Check:

@@ -20,6 +20,7 @@ import re
 
 from drafter.guidelines import citations
 from drafter.guidelines.facts import diagnoses, listing, medications, monitoring, neuro_findings, treatments
+from drafter.guidelines.opioids import CHRONIC_PART
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
 from drafter.guidelines.surgery import surgeries
 
@@ -46,8 +47,8 @@ DRUG_TESTING = register(Rule(
     rule_id="drug-testing",
     category="drug_testing",
     title="Urine drug testing",
-    citation=lambda context: citations.opioids(context.era, "3.3.6 Opioids for Chronic Pain and Chronic Opioid "
-                                               "Treatment: Use of Urine Drug Testing (UDT)", "Drug testing"),
+    citation=lambda context: citations.opioids(context.era, f"3.3.6 {CHRONIC_PART}: Use of Urine Drug Testing "
+                                               "(UDT)", "Drug testing"),
     summary=(
         "The MTUS uses urine drug testing to check adherence and detect non-prescribed substances in workers "
         "who take opioids or are about to start them: at the start of treatment, then at a frequency set by "

@@ -10,7 +10,7 @@ Criteria confirmed against dev letters quoting the chapters:
 
 from __future__ import annotations
 
-from drafter.guidelines import citations
+from drafter.guidelines import citations, common
 from drafter.guidelines.facts import (
     OBJECTIVE_DEFICITS,
     SPINE_NEURO_REGIONS,
@@ -19,7 +19,6 @@ from drafter.guidelines.facts import (
     neuro_findings,
     red_flags,
     surgeries,
-    treatments,
 )
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
 from drafter.models import BodyRegion, GuidelineCitation, RequestDetails
@@ -78,18 +77,7 @@ def conservative_care_failed(context: Context) -> Check:
     flags = red_flags(context.summary)
     if flags:
         return met("A red flag is present, so imaging need not wait for a trial of conservative care.", flags)
-    courses = treatments(context.summary, CONSERVATIVE, related_regions(context))
-    failed = [course for course in courses if course.response == "not_improved"]
-    if failed:
-        return met(f"Symptoms persisted despite {listing(failed)}.", failed)
-    improved = [course for course in courses if course.response == "improved"]
-    if improved:
-        return not_met(f"The records report improvement with {listing(improved)}, so conservative care "
-                       "has not failed.", improved)
-    if courses:
-        return not_documented(f"The records list {listing(courses)} but do not say whether symptoms failed "
-                              "to respond.", courses)
-    return not_documented("The records do not document a course of conservative care that failed.")
+    return common.conservative_care_failed(context, related_regions(context))
 
 
 def not_a_repeat(context: Context) -> Check:

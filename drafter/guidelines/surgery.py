@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from drafter.guidelines import citations
+from drafter.guidelines import citations, common
 from drafter.guidelines.facts import (
     OBJECTIVE_DEFICITS,
     SPINE_NEURO_REGIONS,
@@ -22,7 +22,6 @@ from drafter.guidelines.facts import (
     listing,
     neuro_findings,
     surgeries,
-    treatments,
 )
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
 from drafter.models import BodyRegion, GuidelineCitation, Outcome
@@ -115,16 +114,7 @@ def clinical_findings(context: Context) -> Check:
 
 
 def conservative_care_failed(context: Context) -> Check:
-    courses = treatments(context.summary, CONSERVATIVE, context.details.body_regions or None)
-    failed = [course for course in courses if course.response == "not_improved"]
-    if failed:
-        return met(f"Symptoms persisted despite {listing(failed)}.", failed)
-    improved = [course for course in courses if course.response == "improved"]
-    if improved:
-        return not_met(f"The records report improvement with {listing(improved)}.", improved)
-    if courses:
-        return not_documented(f"The records list {listing(courses)} without saying that they failed.", courses)
-    return not_documented("The records do not document a failed course of conservative care.")
+    return common.conservative_care_failed(context, surgical_regions(context) or None, explicit_failure=True)
 
 
 def chapter_citation(context: Context, section: str = "Surgical Considerations") -> GuidelineCitation:

@@ -1,0 +1,47 @@
+"""Criteria several topics share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from drafter.guidelines.facts import listing, treatments
+from drafter.guidelines.rules import Check, Context, met, not_documented, not_met
+from drafter.models import BodyRegion, TreatmentModality
+
+ACTIVE_CARE: tuple[TreatmentModality, ...] = (
+    "physical_therapy", "occupational_therapy", "chiropractic", "acupuncture", "home_exercise", "injection",
+    "massage", "tens", "functional_restoration")
+SUPPORTIVE_CARE: tuple[TreatmentModality, ...] = ("medication", "activity_modification")
+
+
+def conservative_care_failed(context: Context, regions: Iterable[BodyRegion] | None,
+                             active: tuple[TreatmentModality, ...] = ACTIVE_CARE, *,
+                             explicit_failure: bool = False) -> Check:
+    """Conservative care was tried and the symptoms persist.
+
+    A course the records call unsuccessful counts, and so does a documented course of active treatment
+    (therapy, manipulation, injections, a home programme) followed by the request for the service: the
+    records then show symptoms persisting after it. Improvement with care counts against; medication or
+    activity changes alone, or no care at all, leave the failure of conservative care undocumented.
+    With `explicit_failure` (surgery), only a course the records call unsuccessful counts.
+    """
+    regions = tuple(regions) if regions is not None else None
+    courses = treatments(context.summary, active + SUPPORTIVE_CARE, regions)
+    failed = [course for course in courses if course.response == "not_improved"]
+    if failed:
+        return met(f"Symptoms persisted despite {listing(failed)}.", failed)
+    improved = [course for course in courses if course.response == "improved"]
+    if improved:
+        return not_met(f"The records report improvement with {listing(improved)}, so conservative care has "
+                       "not failed.", improved)
+    tried = [course for course in courses if course.modality in active]
+    if tried and explicit_failure:
+        return not_documented(f"The records list {listing(tried)} without documenting that it failed to "
+                              "improve strength, motion or function.", tried)
+    if tried:
+        return met(f"The records document earlier {listing(tried)}, and symptoms continued up to the request.",
+                   tried)
+    if courses:
+        return not_documented(f"The records list only {listing(courses)}, not a course of active conservative "
+                              "treatment that failed.", courses)
+    return not_documented("The records do not document a course of conservative care that failed.")
