@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, StrictUndefined, Template
 
 from drafter.errors import InputError
 from drafter.models import Determination, Outcome
@@ -64,6 +65,7 @@ def header_rows(determination: Determination) -> list[tuple[str, str]]:
     return rows
 
 
+@cache
 def _default_boilerplate() -> str:
     return resources.files("drafter.render").joinpath("templates/boilerplate.txt").read_text("utf-8").strip()
 
@@ -79,10 +81,13 @@ _ENV = Environment(
 _ENV.filters["oneline"] = lambda text: " ".join(str(text).split())
 
 
+@cache
+def _template(name: str) -> Template:
+    return _ENV.from_string(resources.files("drafter.render").joinpath(f"templates/{name}").read_text("utf-8"))
+
+
 def _render_template(name: str, determination: Determination, style: LetterStyle) -> str:
-    source = resources.files("drafter.render").joinpath(f"templates/{name}").read_text("utf-8")
-    template = _ENV.from_string(source)
-    text = template.render(
+    text = _template(name).render(
         d=determination,
         header_rows=header_rows(determination),
         boilerplate=style.boilerplate or _default_boilerplate(),
