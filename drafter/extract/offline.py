@@ -218,7 +218,8 @@ def _diagnosis_items(d: _Doc, start: int, end: int) -> Iterator[Diagnosis]:
             trim = P.DIAGNOSIS_TRIM.search(piece)
         piece = piece.rstrip(".")
         b = a + len(piece)
-        if len(piece) < 4 or not re.search(r"[A-Za-z]{3}", piece) or len(piece) > 120:
+        if len(piece) < 4 or not re.search(r"[A-Za-z]{3}", piece) or len(piece) > 120 \
+                or P.REGION_ONLY.fullmatch(piece):
             continue
         certainty = "confirmed"
         if P.RULED_OUT.search(piece):
@@ -250,9 +251,11 @@ def _pain_scores(d: _Doc) -> list[PainScore]:
             continue
         left, right = clause_bounds(text, s, m.start(), m.end())
         context_parts = []
-        med = P.WITH_MEDICATION.search(text, m.end(), min(right, m.end() + 40)) or _last(
-            P.WITH_MEDICATION, text, max(left, m.start() - 40), m.start()
-        )
+        # The medication context nearest to the score: "with medication 5/10 and without medication 8/10".
+        after = P.WITH_MEDICATION.search(text, m.end(), min(right, m.end() + 40))
+        before = _last(P.WITH_MEDICATION, text, max(left, m.start() - 40), m.start())
+        med = min((x for x in (before, after) if x), default=None,
+                  key=lambda x: m.start() - x.end() if x.end() <= m.start() else x.start() - m.end())
         if med:
             context_parts.append(med.group(0).lower())
         else:
@@ -306,27 +309,23 @@ def _treatments(d: _Doc) -> list[TreatmentCourse]:
         if d.is_ur(s) or d.is_plan(s):
             continue
         history = P.TREATMENT_HISTORY.search(s.text) is not None
-        sessions = [(m, to_int(m.group("digits") or m.group("n")))
-                    for m in P.SESSIONS.finditer(text, s.start, s.end)]
+        counts = _assign_counts(mentions, list(P.SESSIONS.finditer(text, s.start, s.end)))
         for i, m in enumerate(mentions):
             modality = m.lastgroup or "other"
             seg_start = mentions[i - 1].end() if i else s.start
             seg_end = mentions[i + 1].start() if i + 1 < len(mentions) else s.end
             negated = P.TREATMENT_NEGATION.search(text[max(seg_start, m.start() - 30):m.start()]) is not None
-            count = 0 if negated else _nearest_count(m, sessions)
+            count_match = None if negated else counts.get(i)
+            count = 0 if negated else (to_int(count_match.group("digits") or count_match.group("n"))
+                                       if count_match else None)
             if modality == "medication" and (negated or not history):
                 continue
             response = "not_stated"
             if not negated:
                 response = _response(text, s, seg_start, seg_end, m)
-            end = m.end()
-            for sm, _ in sessions:
-                if count is not None and sm.start() >= m.end() and sm.start() - m.end() < 40:
-                    end = max(end, sm.end())
-            start = m.start()
-            for sm, _ in sessions:
-                if count is not None and sm.end() <= m.end() and m.start() - sm.start() < 60:
-                    start = min(start, sm.start())
+            start, end = m.start(), m.end()
+            if count_match:
+                start, end = min(start, count_match.start()), max(end, count_match.end())
             if negated:
                 start = max(seg_start, m.start() - 30) + P.TREATMENT_NEGATION.search(
                     text[max(seg_start, m.start() - 30):m.start()]).start()
@@ -352,18 +351,23 @@ def _treatments(d: _Doc) -> list[TreatmentCourse]:
     return kept
 
 
-def _nearest_count(m: re.Match[str], sessions: list[tuple[re.Match[str], int]]) -> int | None:
-    best: tuple[int, int] | None = None
-    for sm, n in sessions:
-        if sm.start() <= m.start() < sm.end() or sm.start() < m.end() <= sm.end():
-            distance = 0
-        elif sm.start() >= m.end():
-            distance = sm.start() - m.end()
-        else:
-            distance = m.start() - sm.end()
-        if distance <= 40 and (best is None or distance < best[0]):
-            best = (distance, n)
-    return best[1] if best else None
+def _assign_counts(mentions: list[re.Match[str]], counts: list[re.Match[str]]) -> dict[int, re.Match[str]]:
+    """Each visit count goes to the modality mention nearest to it (within 40 characters)."""
+    assigned: dict[int, re.Match[str]] = {}
+    for c in counts:
+        best: tuple[int, int] | None = None
+        for i, m in enumerate(mentions):
+            if c.start() <= m.start() < c.end():
+                distance = 0
+            elif c.start() >= m.end():
+                distance = c.start() - m.end()
+            else:
+                distance = max(m.start() - c.end(), 0)
+            if distance <= 40 and (best is None or distance < best[0]):
+                best = (distance, i)
+        if best is not None and best[1] not in assigned:
+            assigned[best[1]] = c
+    return assigned
 
 
 def _response(text: str, s: Sentence, seg_start: int, seg_end: int, m: re.Match[str]) -> str:
@@ -473,7 +477,8 @@ def _neuro_findings(d: _Doc) -> list[NeuroFinding]:
         ))
 
     def usable(s: Sentence, start: int) -> bool:
-        return not d.is_ur(s) and not P.HEDGE.search(text, max(s.start, start - 25), start)
+        return not (d.is_ur(s) or P.HEDGE.search(text, max(s.start, start - 25), start)
+                    or P.NOT_RECORDED.search(text, max(s.start, start - 60), start))
 
     for m in P.NORMAL_LIST.finditer(d.scan):
         s = d.sentence(m.start())
@@ -492,7 +497,9 @@ def _neuro_findings(d: _Doc) -> list[NeuroFinding]:
             if not usable(s, m.start()):
                 continue
             cue = negation_cue(text, s, m.start()) if present else None
-            add(kind, present and cue is None, cue.start() if cue else m.start(), m.end(), s)
+            post = P.POST_NEGATION.match(text, m.end()) if present and cue is None else None
+            end = post.end() if post else m.end()
+            add(kind, present and cue is None and post is None, cue.start() if cue else m.start(), end, s)
     for m in P.STRENGTH_GRADE.finditer(d.scan):
         s = d.sentence(m.start())
         if not usable(s, m.start()):
@@ -574,9 +581,16 @@ def _red_flags(d: _Doc) -> list[RedFlag]:
     for pattern, kind in P.RED_FLAG_PATTERNS:
         for m in pattern.finditer(d.scan):
             s = d.sentence(m.start())
-            if d.is_ur(s) or P.HEDGE.search(text, max(s.start, m.start() - 40), m.start()):
+            if d.is_ur(s) or P.HEDGE.search(text, max(s.start, m.start() - 40), m.start()) \
+                    or P.NOT_RECORDED.search(text, max(s.start, m.start() - 60), m.start()) \
+                    or P.RED_FLAG_NOT_CONDITION.match(text, m.end()):
                 continue
             cue = negation_cue(text, s, m.start())
+            post = P.POST_NEGATION.match(text, m.end()) if cue is None else None
+            if post:
+                found.append(RedFlag(flag=kind, present=False,  # type: ignore[arg-type]
+                                     evidence=d.evidence(m.start(), post.end())))
+                continue
             if d.is_plan(s) and cue is None:
                 continue
             found.append(RedFlag(flag=kind, present=cue is None,  # type: ignore[arg-type]
@@ -651,6 +665,12 @@ def _functional_status(d: _Doc) -> list[FunctionalStatus]:
             related_to=_related_treatment(text, s),
             evidence=d.evidence(cue.start() if cue else m.start(), m.end()),
         ))
+    for m in P.FUNCTION_UNCHANGED.finditer(d.scan):
+        s = d.sentence(m.start())
+        if not (d.is_ur(s) or d.is_plan(s) or any(f.evidence.start <= m.start() < f.evidence.end for f in found)):
+            found.append(FunctionalStatus(improved=False, related_to=_related_treatment(text, s),
+                                          evidence=d.evidence(m.start(), m.end())))
+    found.sort(key=lambda f: f.evidence.start)
     return found
 
 
@@ -669,7 +689,7 @@ def _work_status(d: _Doc) -> list[WorkStatus]:
     for pattern, status in P.WORK_STATUS:
         for m in pattern.finditer(d.scan):
             s = d.sentence(m.start())
-            if d.is_ur(s):
+            if d.is_ur(s) or P.WORK_NOT_ACTUAL.search(d.text, max(s.start, m.start() - 30), m.start()):
                 continue
             if any(f.evidence.start <= m.start() < f.evidence.end for f in found):
                 continue

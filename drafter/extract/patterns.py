@@ -78,21 +78,25 @@ UR_CONTEXT = Trigger(
     r"utilization review|(?-i:UR\b)|claims administrator|non-?certif\w*|(?:prior|previous|original) "
     r"(?:review|determination|denial)|determination (?:letter|dated)|(?:(?<=was )|(?<=were )|(?<=is )|(?<=are )"
     r"|(?<=been )|(?<=previously ))(?:denied|modified|non-?certified|approved|authorized|certified)\b"
-    r"|denied (?:the|a|this) request|request(?:s|ed|ing)?\b|(?-i:IMR\b)|appeal\w*|rationale|(?-i:RFA\b)",
+    r"|denied (?:the|a|this) request|(?-i:IMR\b)|appeal\w*|rationale",
     ("utilization review", "ur", "claims administrator", "non-certif", "noncertif", "prior ", "previous ",
-     "original ", "determination ", "denied", "modified", "approved", "authorized", "certified", "request",
-     "imr", "appeal", "rationale", "rfa"),
+     "original ", "determination ", "denied", "modified", "approved", "authorized", "certified", "imr", "appeal",
+     "rationale"),
 )
 # Care proposed rather than given.
 PLAN_CONTEXT = Trigger(
     r"plan\b|planned\b|recommend\w*|will\b|would\b|order(?:ed|s)?\b|referr\w*|propos\w*"
     r"|scheduled\b|pursu\w*|consider\w*|candidate\b|pending\b|if\b|to (?:start|begin|undergo"
-    r"|initiate|try)\b|intends?\b|intent\b|should\b",
+    r"|initiate|try)\b|intends?\b|intent\b|should\b|request\w*|(?-i:RFA\b)",
     ("plan", "recommend", "will", "would", "order", "referr", "propos", "scheduled", "pursu", "consider",
-     "candidate", "pending", "if", "to ", "intend", "intent", "should"),
+     "candidate", "pending", "if", "to ", "intend", "intent", "should", "request", "rfa"),
 )
 # Inside a plan: a medication that is refilled or continued was already in use.
-CURRENT_USE = re.compile(r"\brefill\w*|\bcontinu\w*|\brenew\w*|\bcurrent(?:ly)?\b|\bongoing\b|\bstill\b", _I)
+CURRENT_USE = re.compile(
+    r"\brefill\w*|\bcontinu\w*|\brenew\w*|\bcurrent(?:ly)?\b|\bongoing\b|\bstill\b|\bregimen\b"
+    r"|\b(?:was|were|been|is|are)\s+(?:\w+\s+)?(?:prescribed|given|dispensed|taking|using)\b",
+    _I,
+)
 NEW_USE = re.compile(r"\bstart\w*|\bbegin\w*|\btrial\b|\badd\w*|\binitiat\w*|\brecommend\w*|\brequest\w*"
                      r"|\bprescri\w*|\bconsider\w*|\bswitch\w*|\bchange\w*", _I)
 HEDGE = re.compile(
@@ -105,6 +109,19 @@ NOT_DOCUMENTED = re.compile(
     r"\b(?:no|without|lack of|lacks|absence of|insufficient|not|nor)\s+(?:clear\s+|any\s+|objective\s+"
     r"|recent\s+|further\s+|specific\s+)*(?:documentation|documented|evidence|indication|mention|record"
     r"|report)s?\b",
+    _I,
+)
+
+# "no documentation of radicular findings": the records are silent, which is not a negative finding.
+NOT_RECORDED = re.compile(
+    r"\b(?:no|without|lack of|lacks|absence of|insufficient|not)\s+(?:\w+\s+){0,2}?(?:documentation|documented"
+    r"|mention(?:ed)?|indication)\b[^.;]*$",
+    _I,
+)
+# "radiculopathy was not seen": negation after the term.
+POST_NEGATION = re.compile(
+    r"\s*(?:was|were|is|are|has been|have been)\s+(?:not\s+(?:seen|noted|present|found|appreciated|identified"
+    r"|documented|detected|elicited|reported)|absent|negative|denied)\b",
     _I,
 )
 
@@ -124,8 +141,8 @@ SEX_WORDS = {"male": "male", "man": "male", "gentleman": "male", "female": "fema
 
 DIAGNOSIS_LEAD = Trigger(
     r"diagnos(?:is|es|ed)\b(?:[^.;:\n]{0,40}?\b(?:include[sd]?|are|is|was|were|of|as|with|as having)\b)?"
-    r"\s*:?\s*|(?:treated|treatment) for\s+|claim for\s+",
-    ("diagnos", "treated for", "treatment for", "claim for"),
+    r"\s*:?\s*|(?:treated|treatments?) for\s+|claim for\s+",
+    ("diagnos", "treated for", "treatment", "claim for"),
 )
 # Where the diagnosis list of a sentence ends.
 DIAGNOSIS_STOP = re.compile(
@@ -135,7 +152,17 @@ DIAGNOSIS_STOP = re.compile(
 )
 DIAGNOSIS_SPLIT = re.compile(r";\s*|,\s*(?:and\s+|or\s+)?")
 DIAGNOSIS_AND = re.compile(r"\s+and\s+(?!/|or\b)", _I)
-DIAGNOSIS_TRIM = re.compile(r"^(?:\"|'|a\s+|an\s+|the\s+|and\s+|or\s+|include\s+|that include\s+)+|[\"'\s]+$", _I)
+DIAGNOSIS_TRIM = re.compile(
+    r"^(?:\"|'|a\s+|an\s+|the\s+|and\s+|or\s+|include\s+|that include\s+|(?:documented|noted|listed|given)\s+as\s+"
+    r"|as\s+having\s+|having\s+|as\s+|of\s+|with\s+|a diagnosis of\s+)+|[\"'\s]+$",
+    _I,
+)
+# A list item that only names a place ("ankle", "left foot") is part of the diagnosis before it, not its own.
+REGION_ONLY = re.compile(
+    r"(?:(?:left|right|bilateral|the|and|or)\s+)*(?:ankles?|foot|feet|knees?|hips?|shoulders?|elbows?|wrists?|hands?"
+    r"|fingers?|thumbs?|neck|back|arms?|legs?|head|face|spine|cervical|thoracic|lumbar)(?:\s+spine)?",
+    _I,
+)
 SUSPECTED = re.compile(r"\b(?:possible|probable|suspected|suspect|likely|rule out|r/o|questionable|presumed"
                        r"|versus|vs\.?)(?:\s|$)", _I)
 RULED_OUT = re.compile(r"\bruled out\b|\bno evidence of\b|\bexcluded\b", _I)
@@ -191,7 +218,8 @@ TREATMENT_HISTORY = re.compile(
 )
 SESSIONS = re.compile(
     rf"\b(?:at least |approximately |about |over |a total of )?(?P<n>{NUMBER})(?:\s*\((?P<digits>\d+)\))?\s+"
-    r"(?:(?:prior|previous|completed|additional|total)\s+)?(?:[A-Za-z/-]+\s+){0,3}?(?:sessions?|visits?|treatments)\b",
+    r"(?:(?:prior|previous|completed|additional|total)\s+)?(?:[A-Za-z/-]+\s+){0,3}?(?:sessions?|visits?|treatments)\b"
+    r"(?!\s+(?:remaining|left|pending|requested|authorized|approved|certified))",
     _I,
 )
 TREATMENT_NEGATION = re.compile(r"\b(?:no|not|never|without|denie[sd])\s+(?:\w+\s+){0,2}$", _I)
@@ -217,6 +245,9 @@ _EXTRA_DRUGS: dict[str, Drug] = {
     "medrol": Drug("methylprednisolone", "corticosteroid"),
     "lidocaine patch": Drug("lidocaine patch", "lidocaine_patch"),
     "lidocaine patches": Drug("lidocaine patch", "lidocaine_patch"),
+    "advil": Drug("ibuprofen", "nsaid"),
+    "tylenol no. 3": Drug("acetaminophen/codeine", "opioid"),
+    "tylenol no 3": Drug("acetaminophen/codeine", "opioid"),
 }
 DRUGS: dict[str, Drug] = {**_EXTRA_DRUGS, **LEXICON}
 MEDICATION = Trigger(
@@ -240,7 +271,8 @@ STOPPED = re.compile(r"\b(?:discontinu\w+|stopped|ceased|no longer)\b", _I)
 NEURO_PATTERNS: list[tuple[Trigger, str, bool]] = [
     (Trigger(
         r"\b(?:decreased|diminished|reduced|altered|impaired|abnormal|absent|loss of|lost|hypo)\s+"
-        r"(?:light[- ]touch\s+|pinprick\s+|dermatomal\s+)?sensation\b|\bhypo-?(?:a?esthesia|sensorium)\b"
+        r"(?:(?:light[- ]touch|pinprick|dermatomal|dermatome|and|[CLTS]\d(?:-[CLTS]?\d)?)\s+){0,4}sensation\b"
+        r"|\bhypo-?(?:a?esthesia|sensorium)\b"
         r"|\bhypesthesia\b|\bsensory (?:deficits?|loss|changes?|disturbances?|abnormalit\w+)"
         r"|\bdeficits? in (?:\w+ ){0,3}?(?:sensory|sensation)\b",
         "decreased|diminished|reduced|altered|impaired|abnormal|absent|loss of|lost|hypo|hypesthesia|sensory|deficit",
@@ -355,6 +387,8 @@ RED_FLAG_PATTERNS: list[tuple[Trigger, str]] = [
         "|crush injury",
     ), "major_trauma"),
 ]
+# A mention that names equipment or a specialty, not the condition ("fracture boot").
+RED_FLAG_NOT_CONDITION = re.compile(r"\s*(?:boot|walker|clinic|brace|care)\b", _I)
 RED_FLAGS_ANY = Trigger(r"\bred[- ]flags?\b", "red flag|red-flag")
 RED_FLAG_KINDS = [kind for _, kind in RED_FLAG_PATTERNS]
 
@@ -392,13 +426,26 @@ IMAGING_RESULT = re.compile(
 FUNCTION = Trigger(
     r"\bfunctional (?:improvement|improvements|gains?|benefit|progress)\b|\bobjective improvement\b"
     r"|\bimprov\w*\s+(?:in\s+)?(?:(?:his|her|their|the)\s+)?(?:function\w*|activities of daily living|ADLs?"
-    r"|ability to \w+)\b|\b(?:increased|improved|increase in|improvement in)\s+(?:(?:his|her|the)\s+)?(?:function\w*"
+    r"|ability to \w+)\b|\b(?:improved|improvement in)\s+(?:(?:his|her|the)\s+)?(?:function\w*"
     r"|activit(?:y|ies)(?: level| tolerance)?|ADLs?|activities of daily living|ability to \w+|work capacity)\b"
-    r"|\b(?:function|ADLs?|activities of daily living)\s+(?:\w+\s+)?improved\b",
-    ("functional", "objective improvement", "improv", "increased", "increase in", "function", "adl",
-     "activities of daily living"),
+    r"|\b(?:function|ADLs?|activities of daily living)\s+(?:\w+\s+)?improved\b"
+    r"|\bhelp(?:ed|s)?\s+(?:\w+\s+){0,3}?function(?:al)?\s+(?:mobility|status|ability|capacity|level)\b",
+    ("functional", "objective improvement", "improv", "function", "adl", "activities of daily living", "help"),
+)
+# "no change in ... level of functioning": function explicitly did not improve.
+FUNCTION_UNCHANGED = Trigger(
+    r"\bno (?:significant |appreciable )?(?:changes?|difference) in (?:\w+\s+){0,4}?function\w*"
+    r"|\bfunction(?:al status|ing)? (?:\w+\s+)?(?:was |is |has |have )?(?:unchanged|not (?:improved|changed)"
+    r"|worsened|declined)\b",
+    "no |function",
 )
 
+# "whether the applicant was or was not working", "needs to be taken off work": not a status.
+WORK_NOT_ACTUAL = re.compile(
+    r"\b(?:whether|if|or|needs? to|wants? to|would like|asked to|requested|difficult\w*|unable to perform"
+    r"|trouble)\b[^.;]*$",
+    _I,
+)
 WORK_STATUS: list[tuple[Trigger, str]] = [
     (Trigger(r"\bwork status (?:is|was|has) not (?:been )?(?:documented|provided|stated|reported|noted|specified)\b",
              "work status"), "not_stated"),
@@ -441,7 +488,7 @@ PROCEDURE = Trigger(
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|shoulder|knee|hip|spine|spinal|abdominal|wrist|elbow|ankle"
     r"|foot|hand|rotator cuff|carpal tunnel|pelvic ring|colon|anterior|posterior|total|partial|arthroscopic"
     r"|exploratory|open|hernia|back|neck)\s+){0,3}"
-    r"(?:surgery|surgical (?:repair|intervention|release)|arthroscop(?:y|ic surgery)|arthroplasty|fusion"
+    r"(?:(?<!neuro-)surgery|surgical (?:repair|intervention|release)|arthroscop(?:y|ic surgery)|arthroplasty|fusion"
     r"|laminectomy|laminotomy|(?:micro)?discectomy|decompression|(?-i:\bORIF\b)|open reduction(?:\s*(?:/|and)\s*"
     r"internal fixation)?|carpal tunnel release|trigger (?:finger|thumb) release|meniscectomy|laparotomy"
     r"|amputation|internal fixation|foraminotomy|osteotomy|colon resection|(?:rotator cuff|labral|tendon|ligament)"
@@ -455,7 +502,7 @@ PROCEDURE = Trigger(
      "internal fixation", "foraminotomy", "osteotomy", "labral", "tendon", "ligament", "reconstruction",
      "replacement"),
 )
-PROCEDURE_NOT_SURGERY = re.compile(r"^\s*(?:evaluation|consult\w*|referral|clearance)\b", _I)
+PROCEDURE_NOT_SURGERY = re.compile(r"\s*(?:evaluation|consult\w*|referral|clearance)\b", _I)
 SURGERY_DONE = re.compile(
     r"\bunderwent\b|\bundergone\b|\bstatus post\b|\bs/p\b|\bpost[- ]?op\w*|\bhistory of\b|\bsurgical history\b"
     r"|\bhas had\b|\bhad (?:a |an )?\b|\bperformed\b|\bto date\b|\bprevious\b|\bprior\b",

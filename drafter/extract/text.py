@@ -29,8 +29,9 @@ _CLAUSE_BREAK = re.compile(
 )
 
 NEGATION_CUE = re.compile(
-    r"\b(?:no|not|denie[sd]|deny(?:ing)?|without|negative for|absence of|free of|nor|neither"
-    r"|never|did not|does not|do not|was not|were not|is not|are not|unremarkable for|ruled out"
+    r"\b(?:no|not(?!\s+(?:too|very|much|significantly|only|yet)\b)|denie[sd]|deny(?:ing)?|without|negative for"
+    r"|absence of|free of|nor|neither|never|did not|does not|do not|was not|were not|is not|are not"
+    r"|unremarkable for|ruled out"
     r"|lack of|lacks|lacking|insufficient|none)\b",
     re.IGNORECASE,
 )
