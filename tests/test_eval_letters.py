@@ -285,3 +285,28 @@ def test_eval_letters_command_end_to_end_on_a_dev_subset(tmp_path, monkeypatch):
     strict.write_text("[letters]\ncoverage = 1.01\n", encoding="utf-8")
     failing = CliRunner().invoke(eval_app, ["letters", "--thresholds", str(strict)])
     assert failing.exit_code == 1
+
+
+@needs_dev
+def test_eval_without_subcommand_runs_every_suite_and_a_missing_suite_fails_its_thresholds(tmp_path, monkeypatch):
+    import sys
+
+    from typer.testing import CliRunner
+
+    from drafter.evaluation.cli import eval_app
+
+    root, _ = _dev_subset(tmp_path, count=4)
+    lenient = tmp_path / "lenient.toml"
+    lenient.write_text("[letters]\ncoverage = 0.0\n[gate]\naccept = 0.0\n", encoding="utf-8")
+    out = tmp_path / "all.json"
+    result = CliRunner().invoke(eval_app, ["--letters", str(root), "--thresholds", str(lenient), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    suites = json.loads(out.read_text())
+    assert set(suites) == {"letters", "gate", "extraction"}
+    assert suites["gate"]["metrics"]["accept"] is not None
+    assert any(name.startswith("catch_") for name in suites["gate"]["metrics"])
+    assert suites["extraction"]["metrics"]["recall"] is not None
+
+    monkeypatch.setitem(sys.modules, "drafter.evaluation.gate", None)  # the gate code cannot be imported
+    missing = CliRunner().invoke(eval_app, ["all", "--letters", str(root), "--thresholds", str(lenient)])
+    assert missing.exit_code == 1

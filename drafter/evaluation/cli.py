@@ -117,25 +117,38 @@ EXTRACTION_HEADLINE = {
 }
 
 
+def unavailable(suite: str, exc: ImportError) -> dict:
+    """A suite whose code cannot be imported: no figures, so each of its thresholds counts as missed."""
+    reason = f"cannot import {exc.name or 'its module'}"
+    err.print(f"[yellow]{suite} suite not run: {reason}[/yellow]")
+    return {"metrics": {}, "unavailable": reason}
+
+
+def gate_headline(report: Mapping) -> dict[str, tuple[str, ...]]:
+    """The gate suite's headline figures: real rationales accepted, and the share caught per corruption."""
+    headline = {"accept": ("real_accepted_share",)}
+    for kind in report.get("corruptions", {}):
+        headline[f"catch_{kind}"] = ("corruptions", kind, "caught_share")
+    return headline
+
+
 def optional_suites(letters_dir: Path, items_file: Path, gold_dir: Path
                     ) -> tuple[dict[str, dict], dict[str, Callable]]:
-    """The gate and extraction suites, each run when its module is present."""
+    """The gate and extraction suites; one whose module cannot be imported is reported as not run."""
     results: dict[str, dict] = {}
     renderers: dict[str, Callable] = {}
     try:
         gate = importlib.import_module("drafter.evaluation.gate")
-    except ImportError:
-        err.print("[yellow]gate suite not available (drafter.evaluation.gate missing)[/yellow]")
+    except ImportError as exc:
+        results["gate"] = unavailable("gate", exc)
     else:
-        results["gate"] = as_suite(gate.run_gate_eval(letters_dir, items_file))
-        renderer = next((getattr(gate, name) for name in ("render_gate_markdown", "gate_markdown", "render_markdown")
-                         if callable(getattr(gate, name, None))), None)
-        if renderer is not None:
-            renderers["gate"] = renderer
+        report = gate.run_gate_eval(letters_dir, items_file)
+        results["gate"] = as_suite(report, gate_headline(report))
+        renderers["gate"] = gate.render_gate_markdown
     try:
         extraction = importlib.import_module("drafter.evaluation.extraction")
-    except ImportError:
-        err.print("[yellow]extraction suite not available (drafter.evaluation.extraction missing)[/yellow]")
+    except ImportError as exc:
+        results["extraction"] = unavailable("extraction", exc)
     else:
         results["extraction"] = as_suite(extraction.run_extraction_eval(gold_dir), EXTRACTION_HEADLINE)
         renderers["extraction"] = extraction.render_extraction_markdown

@@ -406,4 +406,9 @@ def letters_result(run: LettersRun) -> dict:
     result["letters_per_second"] = round(run.letters / run.seconds, 1) if run.seconds else None
     result["errors"] = dict(sorted(run.errors.items()))
     result["unmatched_gold_items"] = [{"letter": stem, "item": item} for stem, item in run.unmatched_gold]
+    result["disagreements"] = [
+        {"letter": p.letter, "item": p.item, "category": p.category, "reviewer": g.decision,
+         "tool": p.predicted}
+        for g, p in zip(run.gold, run.predictions, strict=True) if p.predicted != g.decision
+    ]
     return result

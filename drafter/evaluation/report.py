@@ -99,7 +99,9 @@ def _rows(suite: str, result: Mapping, limits: Limits) -> list[tuple[str, str, s
     thresholds = limits.thresholds.get(suite, {})
     targets = limits.targets.get(suite, {})
     rows = []
-    for name, value in metrics.items():
+    names = list(metrics) + [name for name in thresholds if name not in metrics]
+    for name in names:
+        value = metrics.get(name)
         minimum = thresholds.get(name)
         status = "" if minimum is None else ("ok" if value is not None and value >= minimum else "BELOW")
         rows.append((label(name), fmt(value), fmt(baseline.get(name)), fmt(minimum),
@@ -110,8 +112,10 @@ def _rows(suite: str, result: Mapping, limits: Limits) -> list[tuple[str, str, s
 def summary_table(results: Mapping[str, Mapping], limits: Limits) -> Table:
     """One rich table of every suite's figures."""
     table = Table(title="imr-drafter eval (baseline: always upheld; chapters: the UR's chapter)")
-    for column in ("suite", "figure", "value", "baseline", "minimum", "target", ""):
-        table.add_column(column, justify="left" if column in ("suite", "figure") else "right", no_wrap=True)
+    table.add_column("suite", no_wrap=True)
+    table.add_column("figure")  # wraps first on a narrow terminal; the figures never do
+    for column in ("value", "baseline", "minimum", "target", ""):
+        table.add_column(column, justify="right", no_wrap=True, min_width=max(len(column), 6))
     for suite, result in results.items():
         for index, row in enumerate(_rows(suite, result, limits)):
             status = row[5]
@@ -159,6 +163,11 @@ def letters_markdown(result: Mapping, limits: Limits) -> list[str]:
              fmt(row["accuracy"]), fmt(row["baseline_accuracy"]), fmt(row["overturn_recall"]),
              fmt(row["overturn_precision"])] for row in result["categories"]]
     lines += _markdown_table(header, rows)
+    if result.get("disagreements"):
+        lines += ["", "### Items decided differently from the reviewer (or left undecided)", ""]
+        rows = [[entry["letter"], entry["item"], entry["category"] or "unclassified", entry["reviewer"],
+                 entry["tool"] or "none"] for entry in result["disagreements"]]
+        lines += _markdown_table(["letter", "item", "category", "reviewer", "tool"], rows)
     if result.get("errors"):
         lines += ["", "### Letters not scored", ""]
         lines += [f"- `{stem}`: {message}" for stem, message in result["errors"].items()]
@@ -186,7 +195,10 @@ def markdown_report(results: Mapping[str, Mapping], limits: Limits,
         if suite == "letters":
             lines += letters_markdown(result, limits)
         else:
-            lines += [f"## {suite} suite", "", *figures_markdown(suite, result, limits)]
+            lines += [f"## {suite} suite", ""]
+            if result.get("unavailable"):
+                lines += [f"Not run: {result['unavailable']}.", ""]
+            lines += figures_markdown(suite, result, limits)
             if suite in renderers:
                 lines += ["", demote_headings(renderers[suite](result).strip(), 2)]
         lines.append("")
