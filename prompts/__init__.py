@@ -1,1 +1,1 @@
-"""Prompt templates, shipped inside the wheel as drafter.prompts_data."""
+"""Prompt templates of the LLM backend (shipped as `drafter.prompts_data`; see drafter/prompts.py)."""

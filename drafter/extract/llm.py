@@ -1,0 +1,281 @@
+"""Stage 2 through an LLM: the case file becomes a CaseSummary via structured replies (instructor).
+
+The reply model is derived from CaseSummary's fact types: each fact without its `evidence`, plus the
+`doc_id` and verbatim `quote` the model must give; every field is required, optional ones nullable
+(with defaults, schema-enforcing modes let the model drop them). A quote must occur in its document
+exactly, up to whitespace; a reply with any other quote is re-asked with the failures listed
+(bounded). Offsets are computed here by locating the quote, never taken from the model.
+
+A case longer than the model's context is read in chunks of whole documents (a document that alone
+is too long is split at line breaks); facts from all chunks are merged: duplicates joined, facts
+that disagree kept side by side and flagged in `CaseSummary.flags`.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+
+from drafter.llm import LLMClient, ReplyInvalid, load_prompt
+from drafter.models import CaseFile, CaseSummary, DocumentRef, Evidence, Fact, LLMCall
+
+CHARS_PER_TOKEN = 3  # conservative for English clinical text; used only to size chunks
+PROMPT_OVERHEAD_TOKENS = 300  # chat template, document tags, re-ask messages
+
+
+def _fact_type(annotation: Any) -> tuple[type[Fact], bool] | None:
+    """(fact class, is_list) for a CaseSummary field holding facts, else None."""
+    origin = get_origin(annotation)
+    if origin is list:
+        (inner,) = get_args(annotation)
+        return (inner, True) if isinstance(inner, type) and issubclass(inner, Fact) else None
+    if origin in (Union, types.UnionType):
+        inner = [arg for arg in get_args(annotation) if arg is not type(None)]
+        if len(inner) == 1 and isinstance(inner[0], type) and issubclass(inner[0], Fact):
+            return inner[0], False
+    return None
+
+
+FACT_FIELDS: dict[str, tuple[type[Fact], bool]] = {
+    name: kind for name, info in CaseSummary.model_fields.items() if (kind := _fact_type(info.annotation))
+}
+
+
+class QuotedFact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    doc_id: str = Field(description="Id of the document the quote is copied from.")
+    quote: str = Field(description="Words copied exactly from that document that show this fact.")
+
+
+def _reply_fact(fact_type: type[Fact]) -> type[QuotedFact]:
+    fields = {name: (info.annotation, Field(description=info.description))
+              for name, info in fact_type.model_fields.items() if name != "evidence"}
+    return create_model(fact_type.__name__, __base__=QuotedFact, **fields)
+
+
+REPLY_FACTS = {name: _reply_fact(fact_type) for name, (fact_type, _) in FACT_FIELDS.items()}
+
+
+class ExtractionReply(BaseModel):
+    """Base of the reply model; `sources` (doc_id -> text) is bound per chunk in a subclass."""
+
+    model_config = ConfigDict(extra="forbid")
+    sources: ClassVar[dict[str, str] | None] = None  # None: quotes are not checked (salvage only)
+
+    @model_validator(mode="after")
+    def _quotes_are_verbatim(self) -> ExtractionReply:
+        if self.sources is None:
+            return self
+        failures = [f"{where}: {fact.quote!r} does not occur in {fact.doc_id}"
+                    for where, fact in iter_reply_facts(self) if locate_quote(fact, self.sources) is None]
+        if failures:
+            raise ValueError("Quotes must be copied exactly from the named document. Not found: "
+                             + "; ".join(failures[:8]))
+        return self
+
+
+REPLY_MODEL: type[ExtractionReply] = create_model(
+    "ExtractionReply", __base__=ExtractionReply,
+    **{name: ((list[REPLY_FACTS[name]] if is_list else REPLY_FACTS[name] | None), ...)
+       for name, (_, is_list) in FACT_FIELDS.items()},
+)
+
+
+def iter_reply_facts(reply: BaseModel) -> Iterator[tuple[str, QuotedFact]]:
+    for name, (_, is_list) in FACT_FIELDS.items():
+        value = getattr(reply, name)
+        if is_list:
+            yield from ((f"{name}[{index}]", fact) for index, fact in enumerate(value))
+        elif value is not None:
+            yield name, value
+
+
+def _normalized(text: str) -> tuple[str, list[int]]:
+    """Text with whitespace runs collapsed to one space, and each kept character's original index."""
+    chars: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        if char.isspace():
+            if chars and chars[-1] == " ":
+                continue
+            char = " "
+        chars.append(char)
+        where.append(index)
+    return "".join(chars), where
+
+
+def find_verbatim(quote: str, text: str) -> tuple[int, int] | None:
+    """Offsets of `quote` in `text`, matching exactly except for whitespace runs."""
+    needle = " ".join(quote.split())
+    if not needle:
+        return None
+    haystack, where = _normalized(text)
+    start = haystack.find(needle)
+    if start < 0:
+        return None
+    return where[start], where[start + len(needle) - 1] + 1
+
+
+def locate_quote(fact: QuotedFact, sources: dict[str, str]) -> Evidence | None:
+    """Evidence for the quote in its named document, else in another document of the chunk."""
+    order = [fact.doc_id] if fact.doc_id in sources else []
+    order += [doc_id for doc_id in sources if doc_id != fact.doc_id]
+    for doc_id in order:
+        span = find_verbatim(fact.quote, sources[doc_id])
+        if span:
+            start, end = span
+            return Evidence(doc_id=doc_id, start=start, end=end, quote=sources[doc_id][start:end])
+    return None
+
+
+@dataclass
+class Piece:
+    doc_id: str
+    name: str
+    text: str
+
+
+def chunk_case(case: CaseFile, budget_chars: int) -> list[list[Piece]]:
+    """Whole documents packed in order into chunks of at most `budget_chars`; long ones split by lines."""
+    pieces: list[Piece] = []
+    for doc in case.documents:
+        pieces += [Piece(doc.doc_id, doc.name, part) for part in _split_lines(doc.text, budget_chars)]
+    chunks: list[list[Piece]] = []
+    size = 0
+    for piece in pieces:
+        if chunks and size + len(piece.text) <= budget_chars:
+            chunks[-1].append(piece)
+            size += len(piece.text)
+        else:
+            chunks.append([piece])
+            size = len(piece.text)
+    return chunks
+
+
+def _split_lines(text: str, limit: int) -> list[str]:
+    parts: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while len(line) > limit:
+            parts += [current] if current else []
+            current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        if len(current) + len(line) > limit:
+            parts.append(current)
+            current = ""
+        current += line
+    return [*parts, current] if current or not parts else parts
+
+
+def chunk_budget_chars(client: LLMClient, system_prompt: str) -> int:
+    schema_tokens = (len(system_prompt) + len(json.dumps(REPLY_MODEL.model_json_schema()))) // CHARS_PER_TOKEN
+    tokens = (client.settings.context_tokens - schema_tokens - client.settings.max_output_tokens
+              - PROMPT_OVERHEAD_TOKENS)
+    return max(tokens, 200) * CHARS_PER_TOKEN
+
+
+def chunk_message(chunk: list[Piece]) -> str:
+    """The records as data: each inside a tag naming its id (the text is never rendered as a template)."""
+    parts = [f'<document id="{piece.doc_id}" name="{piece.name}">\n{piece.text}\n</document>' for piece in chunk]
+    return "Extract the facts from these records.\n\n" + "\n\n".join(parts)
+
+
+def extract_llm(case: CaseFile, client: LLMClient) -> tuple[CaseSummary, list[LLMCall]]:
+    """CaseSummary of `case` through the LLM, with every attempt's LLMCall record.
+
+    Raises TransportFailed (endpoint) or ReplyInvalid (no chunk reply validated) as BackendError.
+    """
+    system = load_prompt("extract")
+    chunks = chunk_case(case, chunk_budget_chars(client, system))
+    texts = {doc.doc_id: doc.text for doc in case.documents}
+    calls: list[LLMCall] = []
+    found: dict[str, list[Fact]] = {name: [] for name in FACT_FIELDS}
+    flags: list[str] = []
+    for index, chunk in enumerate(chunks, start=1):
+        sources = {doc_id: texts[doc_id] for doc_id in dict.fromkeys(piece.doc_id for piece in chunk)}
+        bound = create_model("ExtractionReply", __base__=REPLY_MODEL)
+        bound.sources = sources
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": chunk_message(chunk)}]
+        try:
+            reply, chunk_calls = client.structured(bound, messages, stage=f"extract:{index}/{len(chunks)}")
+        except ReplyInvalid as exc:
+            reply = _salvage(exc)
+            chunk_calls = exc.calls
+        calls += chunk_calls
+        for where, fact in iter_reply_facts(reply):
+            field = where.split("[")[0]
+            evidence = locate_quote(fact, sources)
+            if evidence is None:
+                flags.append(f"unverified-quote-dropped:{where}:chunk-{index}")
+                continue
+            fact_type, _ = FACT_FIELDS[field]
+            found[field].append(fact_type(evidence=evidence, **fact.model_dump(exclude={"doc_id", "quote"})))
+    summary = CaseSummary(
+        case_id=case.case_id,
+        header=case.header,
+        documents=[DocumentRef(doc_id=d.doc_id, name=d.name, date=d.date) for d in case.documents],
+        disputed_items=case.disputed_items,
+        extractor=client.name,
+        **merge_facts(found, flags),
+        flags=flags,
+    )
+    return summary, calls
+
+
+def _salvage(exc: ReplyInvalid) -> BaseModel:
+    """The last reply when only its quotes failed (its verified facts are kept); else re-raise."""
+    try:
+        return REPLY_MODEL.model_validate_json(exc.last_reply or "")
+    except ValidationError:
+        raise exc from None
+
+
+IDENTITY: dict[str, tuple[str, ...]] = {
+    "age": (),
+    "sex": (),
+    "diagnoses": ("name",),
+    "treatments": ("modality", "body_region"),
+    "medications": ("name",),
+    "neuro_findings": ("finding", "body_region"),
+    "red_flags": ("flag",),
+    "imaging": ("modality", "body_region"),
+    "monitoring": ("kind",),
+    "surgeries": ("procedure",),
+}
+
+
+def _key(fact: Fact, fields: tuple[str, ...] | None = None) -> tuple[Any, ...]:
+    values = fact.model_dump(exclude={"evidence"})
+    names = sorted(values) if fields is None else fields
+    return tuple(str(values[name]).casefold() if values[name] is not None else None for name in names)
+
+
+def merge_facts(found: dict[str, list[Fact]], flags: list[str]) -> dict[str, Any]:
+    """Join duplicate facts (first evidence kept); keep disagreeing facts and flag them by evidence id."""
+    merged: dict[str, Any] = {}
+    for name, facts in found.items():
+        kept: list[Fact] = []
+        seen: set[tuple[Any, ...]] = set()
+        for fact in facts:
+            if _key(fact) in seen:
+                continue
+            seen.add(_key(fact))
+            if name in IDENTITY:
+                for other in kept:
+                    if _key(other, IDENTITY[name]) == _key(fact, IDENTITY[name]):
+                        flags.append(f"conflict:{name}:{_ref(other.evidence)}:{_ref(fact.evidence)}")
+                        break
+            kept.append(fact)
+        _, is_list = FACT_FIELDS[name]
+        merged[name] = kept if is_list else (kept[0] if kept else None)
+    return merged
+
+
+def _ref(evidence: Evidence) -> str:
+    return f"{evidence.doc_id}@{evidence.start}"

@@ -1,0 +1,209 @@
+"""Transport and reply faults of the LLM path, against a HAND-WRITTEN FAKE endpoint (not a recording).
+
+`FakeEndpoint` is a tiny OpenAI-compatible HTTP server on 127.0.0.1 that answers from a script of
+replies written here (status, headers, body, delay), and keeps every request body it received.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from drafter.errors import BackendError
+from drafter.extract.llm import extract_llm
+from drafter.ingest import load_case
+from drafter.llm import LLMClient, ReplyInvalid, TransportFailed
+from drafter.settings import load_settings
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+class _Answer(BaseModel):
+    answer: str
+
+
+@dataclass
+class Reply:
+    body: Any
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+def completion(content: str, prompt_tokens: int = 100, completion_tokens: int = 20) -> dict[str, Any]:
+    return {
+        "id": "fake-1", "object": "chat.completion", "created": 0, "model": "fake-model",
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+    }
+
+
+class FakeEndpoint:
+    def __init__(self, script: list[Reply]):
+        self.script = list(script)
+        self.requests: list[dict[str, Any]] = []
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server naming)
+                length = int(self.headers.get("content-length", 0))
+                endpoint.requests.append(json.loads(self.rfile.read(length)))
+                reply = endpoint.script.pop(0)
+                time.sleep(reply.delay)
+                payload = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
+                try:
+                    self.send_response(reply.status)
+                    for name, value in {"content-type": "application/json", **reply.headers}.items():
+                        self.send_header(name, value)
+                    self.send_header("content-length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except OSError:
+                    pass  # the client gave up (timeout test)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def fake() -> Iterator[Any]:
+    servers: list[FakeEndpoint] = []
+
+    def start(*replies: Reply) -> FakeEndpoint:
+        servers.append(FakeEndpoint(list(replies)))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.server.shutdown()
+        server.server.server_close()
+
+
+def client_for(url: str, sleeps: list[float] | None = None, **options: Any) -> LLMClient:
+    values = {"base_url": url, "model": "fake-model", "timeout_seconds": 5, "max_attempts": 3,
+              "backoff_seconds": 0.01, "max_reasks": 1, **options}
+    recorder = sleeps if sleeps is not None else []
+    return LLMClient(load_settings(env={}, **values), sleep=recorder.append)
+
+
+EMPTY_FACTS = {"age": None, "sex": None, "diagnoses": [], "pain_scores": [], "treatments": [],
+               "medications": [], "neuro_findings": [], "red_flags": [], "imaging": [],
+               "functional_status": [], "work_status": [], "monitoring": [], "surgeries": [],
+               "planted_instructions": []}
+
+
+def facts(**values: Any) -> str:
+    return json.dumps({**EMPTY_FACTS, **values})
+
+
+AGE_OK = {"years": 29, "doc_id": "D1", "quote": "29-year-old man, warehouse loader"}
+
+
+def test_429_with_retry_after_is_retried_then_succeeds(fake: Any) -> None:
+    server = fake(Reply({"error": {"message": "slow down"}}, status=429, headers={"retry-after": "7"}),
+                  Reply(completion(facts(age=AGE_OK))))
+    sleeps: list[float] = []
+    summary, calls = extract_llm(load_case(EXAMPLES / "thoracic-strain.txt"), client_for(server.url, sleeps))
+    assert summary.age is not None and summary.age.years == 29
+    assert sleeps == [7.0]  # the server's Retry-After, not the 0.01 s backoff
+    assert [call.outcome for call in calls] == ["transport_error", "ok"]
+    assert calls[1].prompt_tokens == 100 and calls[1].completion_tokens == 20
+
+
+def test_timeouts_exhaust_the_bounded_retries(fake: Any) -> None:
+    server = fake(*[Reply(completion("{}"), delay=1.0) for _ in range(3)])
+    client = client_for(server.url, timeout_seconds=0.2, max_attempts=3)
+    with pytest.raises(TransportFailed) as failure:
+        client.structured(_Answer, [{"role": "user", "content": "hi"}], stage="t")
+    message = str(failure.value)
+    assert "within the timeout" in message and "after 3 attempt(s)" in message and "\n" not in message
+    assert [call.outcome for call in failure.value.calls] == ["transport_error"] * 3
+    assert len(server.requests) == 3
+
+
+def test_5xx_retries_are_bounded_by_total_time(fake: Any) -> None:
+    server = fake(*[Reply({"error": {"message": "busy"}}, status=503, headers={"retry-after": "100"})
+                    for _ in range(3)])
+    sleeps: list[float] = []
+    client = client_for(server.url, sleeps, max_attempts=3, max_retry_seconds=5)
+    with pytest.raises(TransportFailed, match="HTTP 503"):
+        client.structured(_Answer, [{"role": "user", "content": "hi"}], stage="t")
+    assert all(pause <= 5 for pause in sleeps)  # a Retry-After past the budget is cut to what is left
+
+
+def test_malformed_json_is_reasked_and_counted(fake: Any) -> None:
+    server = fake(Reply(completion('{"answer": "forty-', completion_tokens=5)),
+                  Reply(completion('{"answer": "42"}')))
+    answer, calls = client_for(server.url).structured(_Answer, [{"role": "user", "content": "q"}], stage="t")
+    assert answer.answer == "42"
+    assert [call.outcome for call in calls] == ["validation_error", "ok"]
+    assert sum(call.completion_tokens for call in calls) == 25
+
+
+def test_malformed_json_every_time_ends_in_one_line_backend_error(fake: Any) -> None:
+    server = fake(Reply(completion("not json")), Reply(completion("still not json")))
+    case = load_case(EXAMPLES / "thoracic-strain.txt")
+    with pytest.raises(ReplyInvalid) as failure:
+        extract_llm(case, client_for(server.url, max_reasks=1))
+    assert isinstance(failure.value, BackendError) and "\n" not in str(failure.value)
+    assert len(failure.value.calls) == 2
+
+
+def test_quote_mismatch_is_reasked_with_the_failure_listed(fake: Any) -> None:
+    invented = {"years": 29, "doc_id": "D1", "quote": "29-year-old man who works nights"}
+    server = fake(Reply(completion(facts(age=invented))), Reply(completion(facts(age=AGE_OK))))
+    case = load_case(EXAMPLES / "thoracic-strain.txt")
+    summary, calls = extract_llm(case, client_for(server.url))
+    evidence = summary.age.evidence if summary.age else None
+    assert evidence is not None
+    assert case.document(evidence.doc_id).text[evidence.start:evidence.end] == evidence.quote
+    assert [call.outcome for call in calls] == ["validation_error", "ok"]
+    reask = json.dumps(server.requests[1]["messages"])
+    assert "29-year-old man who works nights" in reask and "does not occur in D1" in reask
+
+
+def test_quote_mismatch_after_the_reasks_drops_the_fact_and_flags_it(fake: Any) -> None:
+    invented = {"years": 29, "doc_id": "D1", "quote": "no such words in the records"}
+    server = fake(Reply(completion(facts(age=invented, sex={"sex": "male", "doc_id": "D1",
+                                                             "quote": "29-year-old man"}))),
+                  Reply(completion(facts(age=invented, sex={"sex": "male", "doc_id": "D1",
+                                                             "quote": "29-year-old man"}))))
+    summary, _ = extract_llm(load_case(EXAMPLES / "thoracic-strain.txt"), client_for(server.url))
+    assert summary.age is None  # never kept without a verbatim quote
+    assert summary.sex is not None and summary.sex.sex == "male"
+    assert summary.flags == ["unverified-quote-dropped:age:chunk-1"]
+
+
+def test_unreachable_endpoint_is_a_one_line_backend_error() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed once the block ends: nothing listens there
+    client = client_for(f"http://127.0.0.1:{port}/v1")
+    with pytest.raises(BackendError) as failure:
+        client.structured(_Answer, [{"role": "user", "content": "q"}], stage="t")
+    assert str(failure.value) == f"LLM backend: cannot reach http://127.0.0.1:{port}/v1 (connection failed) " \
+                                 "(after 1 attempt(s))"
+
+
+def test_refused_key_is_not_retried(fake: Any) -> None:
+    server = fake(Reply({"error": {"message": "bad key"}}, status=401))
+    with pytest.raises(BackendError, match="refused the API key"):
+        client_for(server.url).structured(_Answer, [{"role": "user", "content": "q"}], stage="t")
+    assert len(server.requests) == 1
