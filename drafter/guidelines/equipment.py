@@ -196,3 +196,28 @@ CONVENIENCE_ITEMS = register(Rule(
     patterns=(r"pillow", r"\bgloves\b", r"wipes", r"hip pad", r"leg wraps?"),
     priority=32,
 ))
+
+
+def non_weight_bearing(context: Context) -> Check:
+    found = diagnoses(context.summary, r"fracture|post-?op|amputation|non-?weight|rupture")
+    if found:
+        return met(f"The records document a condition that limits weight bearing: {listing(found)}.", found)
+    return not_documented("The records do not document a condition that keeps the worker from bearing weight, "
+                          "which is what a mobility aid is for.")
+
+
+MOBILITY_AIDS = register(Rule(
+    rule_id="mobility-aids",
+    category="mobility_aids",
+    title="Walking and mobility aids (crutches, walkers, knee scooters, wheelchairs)",
+    citation=lambda context: citations.odg("Knee & Leg Chapter, Walking aids (canes, crutches, braces, orthoses, "
+                                           "& walkers)"),
+    summary=(
+        "ODG supports walking aids when a condition limits weight bearing or walking, such as a fracture or the "
+        "period after lower-limb surgery; without such a limitation they are not needed."
+    ),
+    criteria=(Criterion("weight_bearing_limited", "A condition that limits weight bearing or walking.",
+                        non_weight_bearing, supported_by=("094",)),),
+    patterns=(r"scooter", r"crutch", r"walker", r"wheelchair", r"cane"),
+    priority=30,
+))

@@ -6,6 +6,7 @@ Criteria confirmed against dev letters quoting the guidelines:
   aside: 017, 036, 045, 075, 077, 085, 101, 122, 127;
 - MRI confirms a suspected structural lesion (tear, instability) when it would change management, such
   as surgery; not for routine evaluation without a surgical question: 014, 028, 045, 047, 101, 127, 175;
+- failure to progress in a strengthening programme meant to avoid surgery: 101, 127;
 - repeat MRI only with a significant change: 014, 122, 175;
 - X-rays and CT need a red flag (fracture, trauma, tumour, infection) or, for CT, bony detail before a
   procedure: 043, 066, 077, 125, 142, 183.
@@ -14,13 +15,12 @@ Criteria confirmed against dev letters quoting the guidelines:
 from __future__ import annotations
 
 from drafter.guidelines import citations, common
-from drafter.guidelines.facts import diagnoses, imaging, listing, red_flags, surgeries
+from drafter.guidelines.facts import diagnoses, imaging, listing, red_flags, surgeries, treatments
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
 from drafter.guidelines.spine_imaging import MRI_PATTERN, SPINE
 from drafter.models import BodyRegion, GuidelineCitation
 
-CONSERVATIVE = ("physical_therapy", "occupational_therapy", "chiropractic", "acupuncture", "home_exercise",
-                "medication", "injection", "activity_modification")
+STRENGTHENING = ("physical_therapy", "occupational_therapy", "home_exercise")
 LIMBS: tuple[BodyRegion, ...] = ("shoulder", "elbow", "wrist_hand", "hip", "knee", "ankle_foot",
                                  "upper_extremity", "lower_extremity")
 STRUCTURAL = (r"tear|derangement|instability|dislocat|labral|labrum|slap|menisc|ligament|\bacl\b|\bmcl\b|"
@@ -60,6 +60,10 @@ def structural_question(context: Context) -> Check:
     planned = surgeries(context.summary, regions or None, statuses=("planned", "authorized"))
     if planned:
         return met(f"Surgery is being considered ({listing(planned)}).", planned)
+    stalled = [course for course in treatments(context.summary, STRENGTHENING, regions or None)
+               if course.response == "not_improved"]
+    if stalled:
+        return met(f"The worker failed to progress in a strengthening programme ({listing(stalled)}).", stalled)
     return not_documented("The records do not describe a suspected structural lesion (such as a tear or "
                           "instability) or a surgical question the MRI would answer.")
 
@@ -103,8 +107,8 @@ JOINT_MRI = register(Rule(
         Criterion("conservative_care_failed", "Four to six weeks of conservative care failed (not needed with a "
                   "red flag).", conservative_care_failed,
                   supported_by=("017", "036", "045", "075", "077", "085", "101", "122", "127")),
-        Criterion("structural_question", "A red flag, or a suspected structural lesion or surgical question the "
-                  "MRI would answer.", structural_question,
+        Criterion("structural_question", "A red flag, a suspected structural lesion or surgical question the MRI "
+                  "would answer, or failure to progress in a strengthening programme.", structural_question,
                   supported_by=("014", "028", "045", "047", "101", "127", "175")),
         Criterion("not_a_repeat", "No earlier MRI of the joint unless findings changed.", not_a_repeat("mri"),
                   supported_by=("014", "122", "175")),

@@ -19,6 +19,7 @@ NSAID = ("nsaid",)
 MUSCULOSKELETAL = (r"arthritis|arthrosis|osteoarth|degenerat|sprain|strain|tendin|bursitis|myalgia|myofascial|"
                    r"back pain|neck pain|lumbago|cervicalgia|joint pain|contusion|fracture|impingement|"
                    r"spondylo|disc|disk|tear|pain")
+GI_HISTORY = r"ulcer|gastrointestinal bleed|gi bleed|perforat|gastritis|dyspeps|reflux|gerd"
 NEUROPATHIC = r"neuropath|radiculopathy|radiculitis|neuralgia|neuritis|carpal tunnel|crps|complex regional"
 
 
@@ -63,6 +64,21 @@ def benefit(context: Context) -> Check:
                           "relief or functional benefit from it.", used)
 
 
+def cox2_gi_risk(context: Context) -> Check:
+    history = diagnoses(context.summary, GI_HISTORY)
+    age = context.summary.age
+    if history:
+        return met(f"The records document a GI risk: {listing(history)}.", history)
+    if age is not None and age.years > 65:
+        return met(f"The worker is {age.years}, older than 65, a GI risk factor.", [age])
+    return not_documented("The records do not document a GI risk factor, the reason to choose a COX-2 "
+                          "inhibitor over a non-selective NSAID.")
+
+
+def is_cox2(context: Context) -> bool:
+    return context.details.drug == "celecoxib"
+
+
 NSAIDS = register(Rule(
     rule_id="nsaids",
     category="nsaids",
@@ -72,7 +88,8 @@ NSAIDS = register(Rule(
         "The MTUS supports anti-inflammatory drugs for osteoarthritis, for flares of back pain and for other "
         "moderate to severe musculoskeletal pain, at the lowest effective dose for the shortest time, "
         "because of gastrointestinal, cardiovascular and kidney risks. Evidence for them in long-term "
-        "neuropathic pain is inconsistent. A first prescription for a musculoskeletal condition is "
+        "neuropathic pain is inconsistent. COX-2 inhibitors such as celecoxib are for patients at risk of GI "
+        "complications, not for most patients. A first prescription for a musculoskeletal condition is "
         "reasonable; continuing one needs documented relief of pain and better function."
     ),
     criteria=(
@@ -80,6 +97,8 @@ NSAIDS = register(Rule(
                   "purely neuropathic pain.", indication, supported_by=("050", "155", "182")),
         Criterion("documented_benefit", "Continued use follows documented pain relief and functional benefit.",
                   benefit, supported_by=("066", "155", "185"), when=continuing),
+        Criterion("cox2_gi_risk", "A COX-2 inhibitor is chosen for a patient at GI risk.", cox2_gi_risk,
+                  when=is_cox2),
     ),
     drug_classes=NSAID,
     priority=5,

@@ -6,10 +6,13 @@ Criteria confirmed against dev letters quoting the guideline:
   061, 112, 147, 159, 167, 177, 192;
 - side effects and aberrant behaviour reviewed at the visits: 061, 112, 147, 192;
 - CURES report and urine drug testing, before starting and during use: 030, 052, 066, 165;
-- a trial follows first-line non-opioid treatment: 165, 185 (first-line medications before escalation).
+- a trial follows first-line non-opioid treatment: 165, 185 (first-line medications before escalation);
+- short-term use for severe acute injuries such as fractures: 030.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from drafter.guidelines import citations
 from drafter.guidelines.facts import (
@@ -24,6 +27,7 @@ from drafter.models import GuidelineCitation
 
 OPIOID = ("opioid",)
 FIRST_LINE = ("nsaid", "anticonvulsant", "antidepressant")
+ACUTE_PHASE = dt.timedelta(weeks=12)
 OPIOID_TERMS = ("opioid", "norco", "hydrocodone", "tramadol", "ultram", "oxycodone", "percocet", "pain medication",
                 "medication", "narcotic")
 
@@ -32,12 +36,32 @@ def prior_opioids(context: Context) -> list:
     return medications(context.summary, OPIOID) or same_drug(context.summary, context.details)
 
 
+def severe_acute_injury(context: Context) -> list:
+    """Fracture or major trauma within the acute phase (the injury is recent), where short-term opioids are
+    an accepted part of care."""
+    header = context.summary.header
+    basis = header.ur_denial_date or header.date_assigned or header.application_received
+    if header.date_of_injury is None or basis is None or basis - header.date_of_injury > ACUTE_PHASE:
+        return []
+    return [flag for flag in context.summary.red_flags if flag.present and flag.flag in ("fracture", "major_trauma")]
+
+
+def acute(context: Context) -> bool:
+    return bool(severe_acute_injury(context))
+
+
 def continuing(context: Context) -> bool:
-    return bool(prior_opioids(context))
+    return not acute(context) and bool(prior_opioids(context))
 
 
 def starting(context: Context) -> bool:
-    return not prior_opioids(context)
+    return not acute(context) and not prior_opioids(context)
+
+
+def acute_injury(context: Context) -> Check:
+    injuries = severe_acute_injury(context)
+    return met(f"The records document a severe acute injury ({listing(injuries)}) within the acute phase, "
+               "for which a short course of opioids is appropriate.", injuries)
 
 
 def pain_relief(context: Context) -> Check:
@@ -104,6 +128,9 @@ CHRONIC_PART = "Opioids for Chronic Pain and Chronic Opioid Treatment"
 
 
 def opioid_citation(context: Context) -> GuidelineCitation:
+    if acute(context):
+        return citations.opioids(context.era, "1.3 Opioids for Acute Pain: Severe Acute Injuries",
+                                 "Opioids, criteria for use")
     if "post-op" in context.details.modifiers:
         return citations.opioids(context.era, "1.4 Opioids for Acute Pain: Opioids for Post-operative Pain",
                                  "Opioids, specific drug list")
@@ -125,9 +152,12 @@ OPIOIDS = register(Rule(
         "Continuing an opioid requires, at each visit, a record of the four A's: meaningful, quantified "
         "pain relief (analgesia), better function or return to work (activity), a review of side effects "
         "(adverse effects) and of misuse (aberrant behaviour), with periodic CURES checks and urine drug "
-        "testing. Without documented benefit the guideline calls for tapering rather than continuing."
+        "testing. Without documented benefit the guideline calls for tapering rather than continuing. After a "
+        "severe acute injury such as a fracture, a short course for acute pain is appropriate."
     ),
     criteria=(
+        Criterion("severe_acute_injury", "Short-term use after a severe acute injury such as a fracture.",
+                  acute_injury, supported_by=("030",), when=acute),
         Criterion("first_line_tried", "A trial of non-opioid pain medication came first.", first_line_tried,
                   supported_by=("165", "185"), when=starting),
         Criterion("pain_relief_quantified", "Meaningful pain relief from the opioid is quantified.",
@@ -137,7 +167,8 @@ OPIOIDS = register(Rule(
         Criterion("adverse_effects_reviewed", "Side effects are reviewed at the visits.", adverse_effects,
                   supported_by=("061", "112", "147"), when=continuing),
         Criterion("misuse_monitoring", "CURES report or urine drug testing documented, and no aberrant "
-                  "drug-related behaviour.", misuse_monitoring, supported_by=("030", "052", "066", "165")),
+                  "drug-related behaviour.", misuse_monitoring, supported_by=("030", "052", "066", "165"),
+                  when=lambda context: not acute(context)),
     ),
     drug_classes=OPIOID,
     priority=5,

@@ -143,7 +143,8 @@ CRITERIA = (
 )
 
 SURGERY_PATTERNS = (r"arthroscop", r"\brepair\b", r"decompression", r"acromioplasty", r"menisc", r"tenodesis",
-                    r"laminectomy", r"discectomy", r"fusion", r"arthroplasty", r"replacement", r"release",
+                    r"laminectomy", r"discectomy", r"fusion", r"arthroplasty", r"replacement",
+                    r"(tunnel|trigger finger|quervain|tendon|lateral|fascia) release",
                     r"debridement", r"\bacdf\b", r"foraminotomy", r"\bsurgery\b(?! evaluation| consult)",
                     r"\borif\b", r"reconstruction")
 

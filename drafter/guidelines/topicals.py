@@ -116,7 +116,7 @@ TOPICAL_ANALGESICS = register(Rule(
                   "suited to topical treatment.", topical_nsaid_indication, supported_by=("044", "140"),
                   when=is_topical_nsaid),
     ),
-    patterns=(r"\bcream\b", r"\bgel\b", r"ointment", r"lotion", r"transdermal", r"topical", r"compound",
+    patterns=(r"\bcream\b", r"\bgel\b", r"\bointment", r"\blotion", r"transdermal", r"topical", r"\bcompound",
               r"lidopro", r"terocin", r"flector", r"ketophene", r"cyclophene", r"\d\s*%.*\d\s*%",
               r"capsaicin", r"menthol"),
     priority=60,

@@ -1,0 +1,60 @@
+"""Head complaints: electroencephalography and hearing aids (ODG Head chapter, where the MTUS is silent).
+
+Confirmed against dev letters quoting ODG: EEG when there is a seizure, altered consciousness or a failure to
+improve after head injury: 023; hearing aids for documented hearing loss of a type they help: 081.
+"""
+
+from __future__ import annotations
+
+from drafter.guidelines import citations
+from drafter.guidelines.facts import diagnoses, listing
+from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, register
+
+
+def eeg_indication(context: Context) -> Check:
+    found = diagnoses(context.summary, r"seizure|convuls|loss of consciousness|altered (mental|consciousness)|"
+                                       r"epilep|concussion|traumatic brain|head injury")
+    if found:
+        return met(f"The records document {listing(found)}.", found)
+    return not_documented("The records do not document a seizure, altered consciousness or a head injury whose "
+                          "course an EEG would clarify.")
+
+
+EEG = register(Rule(
+    rule_id="electroencephalography",
+    category="electroencephalography",
+    title="Electroencephalogram (EEG)",
+    citation=lambda context: citations.odg("Head Chapter, EEG (neurofeedback)"),
+    summary=(
+        "ODG supports an EEG after head injury when the patient has had a seizure or altered consciousness, or "
+        "fails to improve as expected; it is not a routine test for headache or neck complaints."
+    ),
+    criteria=(Criterion("indication", "A seizure, altered consciousness, or a head injury failing to improve.",
+                        eeg_indication, supported_by=("023",)),),
+    patterns=(r"electroenceph", r"\beeg\b"),
+    priority=30,
+))
+
+
+def hearing_loss(context: Context) -> Check:
+    found = diagnoses(context.summary, r"hearing loss|deaf|hypoacusis")
+    if found:
+        return met(f"The records document {listing(found)}.", found)
+    return not_documented("The records do not document hearing loss measured by audiometry, of a type hearing "
+                          "aids help.")
+
+
+HEARING_AIDS = register(Rule(
+    rule_id="hearing-aids",
+    category="hearing_aids",
+    title="Hearing aids",
+    citation=lambda context: citations.odg("Head Chapter, Hearing aids"),
+    summary=(
+        "ODG recommends hearing aids for hearing loss documented by testing: conductive loss that medical or "
+        "surgical care cannot correct, sensorineural loss, or mixed loss."
+    ),
+    criteria=(Criterion("documented_hearing_loss", "Hearing loss documented by testing.", hearing_loss,
+                        supported_by=("081",)),),
+    patterns=(r"hearing aid",),
+    priority=30,
+))
