@@ -13,6 +13,7 @@ import pytest
 
 from drafter.evaluation.letters import (
     DraftedItem,
+    DraftedLetter,
     LetterFormatError,
     case_text,
     item_request,
@@ -147,7 +148,7 @@ def _fake_drafter(case_path: Path):
                          guideline="Decision based on MTUS Chronic Pain Medical Treatment 2016.",
                          category="therapy" if "therapy" in item.request else "other")
              for item in case.disputed_items]
-    return items, True
+    return DraftedLetter(items=items, released=True, backend="fake")
 
 
 def test_run_gives_one_prediction_per_gold_item_and_records_bad_letters(tmp_path):
@@ -161,6 +162,7 @@ def test_run_gives_one_prediction_per_gold_item_and_records_bad_letters(tmp_path
         ("902", "Anything", None),
     ]
     assert "902" in run.errors
+    assert run.backends == ["fake"]
     assert sorted(p.name for p in dump.iterdir()) == ["901.txt"]
     result = letters_result(run)
     assert result["metrics"]["coverage"] == pytest.approx(0.75)

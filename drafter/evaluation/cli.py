@@ -90,7 +90,9 @@ def letters_suite(letters_dir: Path, items_file: Path, backend: Backend, predict
     if predictions is not None:
         write_predictions(run.predictions, predictions)
     result = letters_result(run)
-    result["backend"] = backend.value
+    if run.backends and run.backends != [backend.value]:
+        err.print(f"[yellow]asked for the {backend.value} backend; the letters were drafted with "
+                  f"{', '.join(run.backends)}[/yellow]")
     return result
 
 

@@ -103,6 +103,7 @@ class LettersRun:
     errors: dict[str, str] = field(default_factory=dict)
     unmatched_gold: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    backends: list[str] = field(default_factory=list)  # as the drafted letters' audit records state
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,22 +278,29 @@ class DraftedItem:
     category: str | None
 
 
-Drafter = Callable[[Path], tuple[list[DraftedItem], bool]]
+@dataclass(frozen=True)
+class DraftedLetter:
+    items: list[DraftedItem]  # in the order of the case file's disputed items
+    released: bool
+    backend: str  # as the letter's audit record states it
+
+
+Drafter = Callable[[Path], DraftedLetter]
 
 
 def pipeline_drafter(backend: str = "offline") -> Drafter:
-    """Drafts one written case file with the project pipeline: its items in order, and `released`."""
+    """Drafts one written case file with the project pipeline."""
     from drafter.ingest import load_case
     from drafter.pipeline import DraftOptions, draft_letter
 
     options = DraftOptions(backend=backend)
 
-    def draft(case_path: Path) -> tuple[list[DraftedItem], bool]:
+    def draft(case_path: Path) -> DraftedLetter:
         determination = draft_letter(load_case(case_path), options)
         items = [DraftedItem(outcome=item.outcome.value if item.outcome else None,
                              guideline=item.guideline, category=item.category)
                  for item in determination.items]
-        return items, determination.released
+        return DraftedLetter(items=items, released=determination.released, backend=determination.audit.backend)
 
     return draft
 
@@ -318,7 +326,7 @@ def run_letters(letters_dir: Path, items_file: Path, drafter: Drafter | None = N
     gold = load_gold(items_file)
     files = letter_files(letters_dir)
     drafter = drafter or pipeline_drafter()
-    drafted: dict[str, tuple[Letter, list[DraftedItem], bool]] = {}
+    drafted: dict[str, tuple[Letter, DraftedLetter]] = {}
     errors: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="drafter-eval-") as scratch:
         out_dir = Path(dump_dir) if dump_dir else Path(scratch)
@@ -328,23 +336,24 @@ def run_letters(letters_dir: Path, items_file: Path, drafter: Drafter | None = N
                 letter = parse_letter(path)
                 case_path = out_dir / f"{letter.stem}.txt"
                 case_path.write_text(case_text(letter), encoding="utf-8")
-                items, released = drafter(case_path)
+                result = drafter(case_path)
             except DrafterError as exc:
                 errors[path.stem] = str(exc)
                 continue
             except Exception as exc:  # a pipeline bug: record where, not the message (it may quote the case)
                 errors[path.stem] = f"crashed: {crash_site(exc)}"
                 continue
-            if len(items) != len(letter.items):
-                errors[path.stem] = f"drafted {len(items)} items for {len(letter.items)} requests"
+            if len(result.items) != len(letter.items):
+                errors[path.stem] = f"drafted {len(result.items)} items for {len(letter.items)} requests"
                 continue
-            drafted[path.stem] = (letter, items, released)
+            drafted[path.stem] = (letter, result)
     predictions, unmatched = _align(gold, drafted)
     missing = {g.letter for g in gold} - {p.stem for p in files}
     for stem in sorted(missing):
         errors.setdefault(stem, "no letter file for these gold items")
     return LettersRun(predictions=predictions, gold=gold, letters=len(files), errors=errors,
-                      unmatched_gold=unmatched, seconds=time.perf_counter() - started)
+                      unmatched_gold=unmatched, seconds=time.perf_counter() - started,
+                      backends=sorted({letter_draft.backend for _, letter_draft in drafted.values()}))
 
 
 def crash_site(exc: BaseException) -> str:
@@ -356,7 +365,7 @@ def crash_site(exc: BaseException) -> str:
     return type(exc).__name__ + site
 
 
-def _align(gold: list[GoldItem], drafted: dict[str, tuple[Letter, list[DraftedItem], bool]]
+def _align(gold: list[GoldItem], drafted: dict[str, tuple[Letter, DraftedLetter]]
            ) -> tuple[list[Prediction], list[tuple[str, str]]]:
     by_letter: dict[str, list[int]] = {}
     for index, item in enumerate(gold):
@@ -367,15 +376,15 @@ def _align(gold: list[GoldItem], drafted: dict[str, tuple[Letter, list[DraftedIt
         pairs: dict[int, int] = {}
         entry = drafted.get(stem)
         if entry:
-            letter, items, released = entry
+            letter, letter_draft = entry
             pairs = match_items([gold[i].item for i in indexes], [it.request for it in letter.items])
         for position, gold_index in enumerate(indexes):
             item = gold[gold_index]
             if entry and position in pairs:
-                result = items[pairs[position]]
-                predictions[gold_index] = Prediction(letter=stem, item=item.item, predicted=result.outcome,
-                                                     guideline_cited=result.guideline, released=released,
-                                                     category=result.category)
+                drafted_item = letter_draft.items[pairs[position]]
+                predictions[gold_index] = Prediction(letter=stem, item=item.item, predicted=drafted_item.outcome,
+                                                     guideline_cited=drafted_item.guideline,
+                                                     released=letter_draft.released, category=drafted_item.category)
                 continue
             if entry:
                 unmatched.append((stem, item.item))
@@ -402,6 +411,7 @@ def letters_result(run: LettersRun) -> dict:
         for gold, prediction in zip(run.gold, run.predictions, strict=True)
     ]
     result = {"suite": "letters", "letters": run.letters, **score_items(scored)}
+    result["backends"] = run.backends
     result["seconds"] = round(run.seconds, 3)
     result["letters_per_second"] = round(run.letters / run.seconds, 1) if run.seconds else None
     result["errors"] = dict(sorted(run.errors.items()))
