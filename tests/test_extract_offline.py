@@ -155,6 +155,27 @@ def test_utilization_review_reasoning_is_not_a_record_fact() -> None:
     assert s.medications == [] and s.red_flags == [] and s.functional_status == []
 
 
+def test_count_after_a_modality_belongs_to_it() -> None:
+    s = extract("Treatment to date has included physical therapy x 6 sessions, acupuncture and medications.")
+    by_modality = {t.modality: t.sessions for t in s.treatments}
+    assert by_modality["physical_therapy"] == 6 and by_modality["acupuncture"] is None
+
+
+def test_authorized_or_remaining_visits_are_not_visits_done() -> None:
+    s = extract("She started physical therapy with 4 sessions remaining.")
+    assert [t.sessions for t in s.treatments if t.modality == "physical_therapy"] == [None]
+
+
+def test_response_not_beneficial() -> None:
+    s = extract("Six sessions of chiropractic care had not proven particularly beneficial.")
+    assert [(t.sessions, t.response) for t in s.treatments] == [(6, "not_improved")]
+
+
+def test_finger_manipulation_is_not_chiropractic() -> None:
+    s = extract("Pain is worse with fine finger manipulation and gripping.")
+    assert not [t for t in s.treatments if t.modality == "chiropractic"]
+
+
 def test_medication_start_date_and_duration() -> None:
     s = extract("He has been taking Norco since at least 6-2016. She has used tizanidine for 3 months.")
     norco = next(m for m in s.medications if m.name.startswith("Norco"))
@@ -190,6 +211,16 @@ def test_neurologic_findings_with_negation(text: str, kind: str, present: bool) 
     assert neuro(extract(text), kind) == [present]
 
 
+def test_negation_after_the_finding() -> None:
+    s = extract("Signs of lumbar radiculopathy were not seen on the study.")
+    assert neuro(s, "radicular_symptoms") == [False]
+
+
+def test_silence_of_the_records_is_not_a_normal_finding() -> None:
+    s = extract("There is insufficient documentation of deficits in dermatomal sensation.")
+    assert s.neuro_findings == []
+
+
 def test_no_numbness_is_not_a_sensory_deficit() -> None:
     s = extract("He denies numbness or tingling.")
     assert neuro(s, "sensory_deficit") == []
@@ -219,6 +250,10 @@ def test_normal_list_covers_each_finding() -> None:
 )
 def test_red_flags(text: str, flag: str, present: bool) -> None:
     assert [(f.flag, f.present) for f in extract(text).red_flags if f.flag == flag] == [(flag, present)]
+
+
+def test_fracture_boot_is_equipment_not_a_fracture() -> None:
+    assert extract("Treatment has included a fracture boot and rest.").red_flags == []
 
 
 def test_no_red_flags_is_every_flag_absent() -> None:
@@ -261,6 +296,15 @@ def test_functional_improvement_statements() -> None:
 )
 def test_work_status(text: str, status: str) -> None:
     assert [w.status for w in extract(text).work_status] == [status]
+
+
+def test_a_question_about_work_is_not_a_work_status() -> None:
+    assert extract("It was not stated whether she was or was not working.").work_status == []
+
+
+def test_unchanged_function() -> None:
+    s = extract("The notes show no change in her level of functioning since the injections.")
+    assert [(f.improved, f.related_to) for f in s.functional_status] == [(False, "injection")]
 
 
 def test_opioid_monitoring_present_and_absent() -> None:

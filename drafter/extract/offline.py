@@ -309,7 +309,7 @@ def _treatments(d: _Doc) -> list[TreatmentCourse]:
         if d.is_ur(s) or d.is_plan(s):
             continue
         history = P.TREATMENT_HISTORY.search(s.text) is not None
-        counts = _assign_counts(mentions, list(P.SESSIONS.finditer(text, s.start, s.end)))
+        counts = _assign_counts(text, mentions, list(P.SESSIONS.finditer(text, s.start, s.end)))
         for i, m in enumerate(mentions):
             modality = m.lastgroup or "other"
             seg_start = mentions[i - 1].end() if i else s.start
@@ -318,7 +318,8 @@ def _treatments(d: _Doc) -> list[TreatmentCourse]:
             count_match = None if negated else counts.get(i)
             count = 0 if negated else (to_int(count_match.group("digits") or count_match.group("n"))
                                        if count_match else None)
-            if modality == "medication" and (negated or not history):
+            if (modality == "medication" and (negated or not history)) or \
+                    P.NOT_RECORDED.search(text, max(s.start, m.start() - 60), m.start()):
                 continue
             response = "not_stated"
             if not negated:
@@ -351,7 +352,10 @@ def _treatments(d: _Doc) -> list[TreatmentCourse]:
     return kept
 
 
-def _assign_counts(mentions: list[re.Match[str]], counts: list[re.Match[str]]) -> dict[int, re.Match[str]]:
+_COUNT_OF = re.compile(r"\s+of\s+(?:\w+\s+){0,2}")
+
+
+def _assign_counts(text: str, mentions: list[re.Match[str]], counts: list[re.Match[str]]) -> dict[int, re.Match[str]]:
     """Each visit count goes to the modality mention nearest to it (within 40 characters)."""
     assigned: dict[int, re.Match[str]] = {}
     for c in counts:
@@ -361,8 +365,10 @@ def _assign_counts(mentions: list[re.Match[str]], counts: list[re.Match[str]]) -
                 distance = 0
             elif c.start() >= m.end():
                 distance = c.start() - m.end()
-            else:
-                distance = max(m.start() - c.end(), 0)
+            elif _COUNT_OF.fullmatch(text, c.end(), m.start()):  # "6 sessions of acupuncture"
+                distance = m.start() - c.end()
+            else:  # a count before a mention usually closes the previous item: "PT (6 sessions), acupuncture"
+                distance = m.start() - c.end() + 20
             if distance <= 40 and (best is None or distance < best[0]):
                 best = (distance, i)
         if best is not None and best[1] not in assigned:

@@ -185,8 +185,8 @@ WITH_MEDICATION = re.compile(r"\bwith(?:out)? (?:the )?(?:use of )?(?:pain )?med
 
 MODALITY = Trigger(
     r"(?P<chiropractic>chiropractic(?:\s+(?:physiotherapy|care|treatments?|therapy|manipulation|sessions?"
-    r"|visits?))?|chiropractors?|chiro\s*/\s*physio(?:therapy)?|chirophysio\w*|(?:spinal |osteopathic )?"
-    r"manipulat\w+(?: therapy)?)"
+    r"|visits?))?|chiropractors?|chiro\s*/\s*physio(?:therapy)?|chirophysio\w*|(?:spinal|osteopathic)"
+    r" manipulat\w+(?: therapy)?|manipulat(?:ive|ion) therapy)"
     r"|(?P<physical_therapy>physical therapy|physiotherapy|(?-i:\bPT\b)|aquatic therapy|pool therapy"
     r"|physical therapist)"
     r"|(?P<occupational_therapy>occupational therapy|(?-i:\bOT\b))"
@@ -202,7 +202,7 @@ MODALITY = Trigger(
     r"|(?P<activity_modification>activity modifications?|work restrictions|modified activit(?:y|ies))"
     r"|(?P<medication>(?:pain |anti-inflammatory )?medications?(?: management| therapy)?)"
     r"|(?P<other>shockwave(?: therapy)?|shock wave therapy)",
-    ("chiro", "manipulat", "spinal manipulat", "osteopathic", "physical therap", "physiotherap", "pt", "aquatic",
+    ("chiro", "manipulat", "spinal", "osteopathic", "physical therap", "physiotherap", "pt", "aquatic",
      "pool therap", "occupational", "ot", "acupunct", "electro", "massage", "myofascial", "home exercise", "hep",
      "injection", "epidural", "corticosteroid", "cortisone", "steroid", "trigger point", "facet", "toradol",
      "platelet", "prp", "joint", "esi", "nerve block", "medial branch", "tens", "electrical", "interferential",
@@ -219,14 +219,15 @@ TREATMENT_HISTORY = re.compile(
 SESSIONS = re.compile(
     rf"\b(?:at least |approximately |about |over |a total of )?(?P<n>{NUMBER})(?:\s*\((?P<digits>\d+)\))?\s+"
     r"(?:(?:prior|previous|completed|additional|total)\s+)?(?:[A-Za-z/-]+\s+){0,3}?(?:sessions?|visits?|treatments)\b"
-    r"(?!\s+(?:remaining|left|pending|requested|authorized|approved|certified))",
+    r"(?![^.;,]{0,40}\b(?:remaining|left|pending|requested|authorized|approved|certified)\b)",
     _I,
 )
 TREATMENT_NEGATION = re.compile(r"\b(?:no|not|never|without|denie[sd])\s+(?:\w+\s+){0,2}$", _I)
 NOT_IMPROVED = re.compile(
-    r"\b(?:no|not|without|minimal|little|limited)\s+(?:\w+\s+){0,2}?(?:improvement|improved|improve|benefit|relief"
-    r"|help(?:ful|ed)?|better)\b|\bdid not (?:help|improve|work)\b|\b(?:temporary|transient|short[- ]term)"
-    r" (?:relief|benefit|improvement)\b|\bfailed\b|\bdespite\b|\bno better\b|\bworse(?:ned|ning)?\b",
+    r"\b(?:no|not|without|minimal|little|limited)\s+(?:\w+\s+){0,2}?(?:improvement|improved|improve|benefi\w*"
+    r"|relief|help(?:ful|ed)?|better|effective|successful)\b|\bdid not (?:help|improve|work)\b"
+    r"|\b(?:temporary|transient|short[- ]term) (?:relief|benefit|improvement)\b"
+    r"|\bfailed\b|\bdespite\b|\bno better\b|\bworse(?:ned|ning)?\b",
     _I,
 )
 IMPROVED = re.compile(
