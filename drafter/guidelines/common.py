@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
-from drafter.guidelines.facts import listing, treatments
+from drafter.guidelines.facts import diagnoses, in_regions, listing, red_flags, treatments
 from drafter.guidelines.rules import Check, Context, met, not_documented, not_met
-from drafter.models import BodyRegion, TreatmentModality
+from drafter.models import BodyRegion, RedFlag, TreatmentModality
 
 ACTIVE_CARE: tuple[TreatmentModality, ...] = (
     "physical_therapy", "occupational_therapy", "chiropractic", "acupuncture", "home_exercise", "injection",
@@ -45,3 +46,34 @@ def conservative_care_failed(context: Context, regions: Iterable[BodyRegion] | N
         return not_documented(f"The records list only {listing(courses)}, not a course of active conservative "
                               "treatment that failed.", courses)
     return not_documented("The records do not document a course of conservative care that failed.")
+
+
+TRAUMA_WINDOW = dt.timedelta(weeks=6)
+SPINAL_FLAGS = ("cauda_equina", "bowel_bladder_dysfunction", "myelopathy", "progressive_neurologic_deficit")
+SPINE: tuple[BodyRegion, ...] = ("cervical", "thoracic", "lumbar")
+
+
+def imaging_red_flags(context: Context, regions: Iterable[BodyRegion]) -> list[RedFlag]:
+    """The red flags that bear on imaging the requested regions.
+
+    A fracture counts where a fracture is diagnosed in one of those regions (or nowhere in particular); major
+    trauma counts in the weeks right after the injury; cauda equina, bladder change, myelopathy and a
+    progressive deficit count for the spine; tumour and infection count everywhere.
+    """
+    regions = tuple(regions)
+    header = context.summary.header
+    basis = header.ur_denial_date or header.date_assigned or header.application_received
+    recent = (header.date_of_injury is not None and basis is not None
+              and basis - header.date_of_injury <= TRAUMA_WINDOW)
+    fractures = diagnoses(context.summary, r"fracture")
+    fracture_here = not fractures or any(in_regions(fact.body_region, regions) for fact in fractures)
+    relevant = []
+    for flag in red_flags(context.summary):
+        if flag.flag == "fracture" and not fracture_here:
+            continue
+        if flag.flag == "major_trauma" and not recent:
+            continue
+        if flag.flag in SPINAL_FLAGS and not set(regions) & set(SPINE):
+            continue
+        relevant.append(flag)
+    return relevant

@@ -26,9 +26,6 @@ from drafter.guidelines.facts import (
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
 from drafter.models import BodyRegion
 
-CONSERVATIVE = ("physical_therapy", "chiropractic", "acupuncture", "home_exercise", "medication",
-                "activity_modification")
-
 
 def spine_regions(context: Context) -> tuple[BodyRegion, ...]:
     segments = [region for region in context.details.body_regions if region in SPINE_NEURO_REGIONS] or ["lumbar"]

@@ -26,7 +26,6 @@ LIMBS: tuple[BodyRegion, ...] = ("shoulder", "elbow", "wrist_hand", "hip", "knee
 STRUCTURAL = (r"tear|derangement|instability|dislocat|labral|labrum|slap|menisc|ligament|\bacl\b|\bmcl\b|"
               r"rotator cuff|impingement|loose body|osteochondral|avascular|necrosis|occult fracture|"
               r"scaphoid|tfcc|mechanical")
-IMAGING_FLAGS = ("fracture", "major_trauma", "cancer", "infection", "progressive_neurologic_deficit")
 CHAPTERS: dict[BodyRegion, str] = {
     "shoulder": citations.SHOULDER, "knee": citations.KNEE, "elbow": citations.ELBOW,
     "wrist_hand": citations.HAND, "ankle_foot": citations.ANKLE, "upper_extremity": citations.HAND,
@@ -42,7 +41,7 @@ def limb_regions(context: Context) -> list[BodyRegion]:
 
 
 def conservative_care_failed(context: Context) -> Check:
-    flags = [flag for flag in red_flags(context.summary) if flag.flag in IMAGING_FLAGS]
+    flags = common.imaging_red_flags(context, context.details.body_regions)
     if flags:
         return met(f"A red flag is present ({listing(flags)}), so imaging need not wait for conservative care.",
                    flags)
@@ -50,7 +49,7 @@ def conservative_care_failed(context: Context) -> Check:
 
 
 def structural_question(context: Context) -> Check:
-    flags = [flag for flag in red_flags(context.summary) if flag.flag in IMAGING_FLAGS]
+    flags = common.imaging_red_flags(context, context.details.body_regions)
     if flags:
         return met(f"The records document a red flag: {listing(flags)}.", flags)
     regions = limb_regions(context)
@@ -73,7 +72,7 @@ def not_a_repeat(modality: str):
         prior = imaging(context.summary, modality, context.details.body_regions or None)
         if not prior:
             return met("No earlier study of the same kind and region is documented.")
-        progressive = [flag for flag in red_flags(context.summary) if flag.flag in IMAGING_FLAGS]
+        progressive = common.imaging_red_flags(context, context.details.body_regions)
         if progressive:
             return met(f"An earlier study exists ({listing(prior)}), and a red flag has appeared since.",
                        prior + progressive)
@@ -121,7 +120,7 @@ JOINT_MRI = register(Rule(
 
 
 def red_flag_or_trauma(context: Context) -> Check:
-    flags = [flag for flag in red_flags(context.summary) if flag.flag in IMAGING_FLAGS]
+    flags = common.imaging_red_flags(context, context.details.body_regions)
     if flags:
         return met(f"The records document a red flag: {listing(flags)}.", flags)
     age = context.summary.age

@@ -24,8 +24,6 @@ from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_d
 from drafter.models import BodyRegion, GuidelineCitation, RequestDetails
 
 SPINE: tuple[BodyRegion, ...] = ("cervical", "thoracic", "lumbar")
-CONSERVATIVE = ("physical_therapy", "chiropractic", "acupuncture", "home_exercise", "medication",
-                "injection", "activity_modification", "massage", "occupational_therapy", "tens")
 MRI_PATTERN = r"\bmri\b|\bmris\b|magnetic resonance"
 
 
@@ -47,7 +45,7 @@ def segment_words(context: Context) -> str:
 
 def imaging_indication(context: Context) -> Check:
     """A red flag, objective nerve compromise, or (neck chapter) anatomy before a planned procedure."""
-    flags = red_flags(context.summary)
+    flags = common.imaging_red_flags(context, spine_regions(context.details))
     if flags:
         return met(f"The records document a red flag: {listing(flags)}.", flags)
     regions = related_regions(context)
@@ -74,7 +72,7 @@ def imaging_indication(context: Context) -> Check:
 
 
 def conservative_care_failed(context: Context) -> Check:
-    flags = red_flags(context.summary)
+    flags = common.imaging_red_flags(context, spine_regions(context.details))
     if flags:
         return met("A red flag is present, so imaging need not wait for a trial of conservative care.", flags)
     return common.conservative_care_failed(context, related_regions(context))

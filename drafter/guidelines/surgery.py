@@ -27,8 +27,6 @@ from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_d
 from drafter.models import BodyRegion, GuidelineCitation, Outcome
 
 SURGERY_CATEGORIES = ("joint_surgery", "spine_surgery")
-CONSERVATIVE = ("physical_therapy", "occupational_therapy", "chiropractic", "acupuncture", "injection",
-                "home_exercise", "medication", "activity_modification")
 STRUCTURAL = (r"tear|derangement|instability|dislocation|labral|slap|bankart|impingement|meniscus|menisc|"
               r"rupture|loose body|arthritis|arthrosis|stenosis|spondylolisthesis|herniat|protrusion|"
               r"extrusion|fracture|myelopathy|carpal tunnel|trigger finger")
