@@ -146,7 +146,8 @@ def _fake_drafter(case_path: Path):
     case = load_case(case_path)
     items = [DraftedItem(outcome="overturned" if "therapy" in item.request else "upheld",
                          guideline="Decision based on MTUS Chronic Pain Medical Treatment 2016.",
-                         category="therapy" if "therapy" in item.request else "other")
+                         category="therapy" if "therapy" in item.request else "other",
+                         failed_checks=("conclusion",) if "brace" in item.request else ())
              for item in case.disputed_items]
     return DraftedLetter(items=items, released=True, backend="fake")
 
@@ -163,6 +164,7 @@ def test_run_gives_one_prediction_per_gold_item_and_records_bad_letters(tmp_path
     ]
     assert "902" in run.errors
     assert run.backends == ["fake"]
+    assert run.failed_checks == {"conclusion": 1}
     assert sorted(p.name for p in dump.iterdir()) == ["901.txt"]
     result = letters_result(run)
     assert result["metrics"]["coverage"] == pytest.approx(0.75)

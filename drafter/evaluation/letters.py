@@ -20,6 +20,7 @@ import re
 import tempfile
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -104,6 +105,7 @@ class LettersRun:
     unmatched_gold: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     backends: list[str] = field(default_factory=list)  # as the drafted letters' audit records state
+    failed_checks: dict[str, int] = field(default_factory=dict)  # check name -> drafted items failing it
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,6 +278,7 @@ class DraftedItem:
     outcome: str | None
     guideline: str | None
     category: str | None
+    failed_checks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -298,7 +301,8 @@ def pipeline_drafter(backend: str = "offline") -> Drafter:
     def draft(case_path: Path) -> DraftedLetter:
         determination = draft_letter(load_case(case_path), options)
         items = [DraftedItem(outcome=item.outcome.value if item.outcome else None,
-                             guideline=item.guideline, category=item.category)
+                             guideline=item.guideline, category=item.category,
+                             failed_checks=tuple(check.check for check in item.checks if not check.passed))
                  for item in determination.items]
         return DraftedLetter(items=items, released=determination.released, backend=determination.audit.backend)
 
@@ -353,7 +357,10 @@ def run_letters(letters_dir: Path, items_file: Path, drafter: Drafter | None = N
         errors.setdefault(stem, "no letter file for these gold items")
     return LettersRun(predictions=predictions, gold=gold, letters=len(files), errors=errors,
                       unmatched_gold=unmatched, seconds=time.perf_counter() - started,
-                      backends=sorted({letter_draft.backend for _, letter_draft in drafted.values()}))
+                      backends=sorted({letter_draft.backend for _, letter_draft in drafted.values()}),
+                      failed_checks=dict(Counter(name for _, letter_draft in drafted.values()
+                                                 for item in letter_draft.items for name in item.failed_checks)
+                                         .most_common()))
 
 
 def crash_site(exc: BaseException) -> str:
@@ -412,6 +419,7 @@ def letters_result(run: LettersRun) -> dict:
     ]
     result = {"suite": "letters", "letters": run.letters, **score_items(scored)}
     result["backends"] = run.backends
+    result["failed_checks"] = run.failed_checks
     result["seconds"] = round(run.seconds, 3)
     result["letters_per_second"] = round(run.letters / run.seconds, 1) if run.seconds else None
     result["errors"] = dict(sorted(run.errors.items()))

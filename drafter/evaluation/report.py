@@ -163,6 +163,10 @@ def letters_markdown(result: Mapping, limits: Limits) -> list[str]:
              fmt(row["accuracy"]), fmt(row["baseline_accuracy"]), fmt(row["overturn_recall"]),
              fmt(row["overturn_precision"])] for row in result["categories"]]
     lines += _markdown_table(header, rows)
+    if result.get("failed_checks"):
+        lines += ["", "### Consistency checks failed by the drafted rationales (why letters are held back)", ""]
+        lines += _markdown_table(["check", "items"], [[name, str(count)]
+                                                      for name, count in result["failed_checks"].items()])
     if result.get("disagreements"):
         lines += ["", "### Items decided differently from the reviewer (or left undecided)", ""]
         rows = [[entry["letter"], entry["item"], entry["category"] or "unclassified", entry["reviewer"],
