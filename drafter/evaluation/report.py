@@ -31,6 +31,12 @@ LABELS = {
 }
 
 
+SUITE_TITLES = {
+    "gate": "Consistency gate on real and corrupted rationales (gate suite)",
+    "extraction": "Extraction and decisions on the synthetic gold set (extraction suite)",
+}
+
+
 def label(metric: str) -> str:
     return LABELS.get(metric, metric.replace("_", " "))
 
@@ -199,7 +205,7 @@ def markdown_report(results: Mapping[str, Mapping], limits: Limits,
         if suite == "letters":
             lines += letters_markdown(result, limits)
         else:
-            lines += [f"## {suite} suite", ""]
+            lines += [f"## {SUITE_TITLES.get(suite, f'{suite} suite')}", ""]
             if result.get("unavailable"):
                 lines += [f"Not run: {result['unavailable']}.", ""]
             lines += figures_markdown(suite, result, limits)
