@@ -124,6 +124,15 @@ def test_synthetic_letter_becomes_a_case_with_requests_and_ur_guidelines(tmp_pat
     assert case.disputed_items[1].ur_guideline == "Decision based on MTUS Pool Therapy Rules 2031."
 
 
+def test_an_item_without_a_ur_guideline_paragraph_is_still_found(tmp_path):
+    text = SYNTHETIC.replace("Claims Administrator guideline: No citation given.\n\n", "")
+    path = tmp_path / "903.txt"
+    path.write_text(text, encoding="utf-8")
+    items = parse_letter(path).items
+    assert [item.request for item in items][-1] == "Knee brace"
+    assert items[-1].ur_guideline is None and len(items) == 3
+
+
 def test_item_request_drops_the_decision_and_keeps_colons_inside_the_item():
     assert item_request("Lidocaine patch: 5% #30: Overturned") == "Lidocaine patch: 5% #30"
     assert item_request("Home exercise kit is: Upheld") == "Home exercise kit"

@@ -46,6 +46,9 @@ _DECIDED_PORTION = re.compile(
     re.IGNORECASE,
 )
 # The reviewer's opening sentence ("... developed the following clinical case summary based on ...:").
+# Only to find an item heading whose UR guideline paragraph is missing; the decision is never kept.
+_ITEM_DECIDED = re.compile(r":\s*(?:Upheld|Overturned)\.?\s*$", re.IGNORECASE)
+_AFTER_HEADING = re.compile(r"^(?:MAXIMUS guideline|Decision rationale)\s*:", re.IGNORECASE)
 _SUMMARY_PREAMBLE = re.compile(r"^[^:]*clinical case summary based on[^:]*:\s*", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^a-z0-9#/.%]+")
 
@@ -153,17 +156,22 @@ def _parse_summary(text: str) -> str:
 
 
 def _parse_items(text: str) -> list[LetterItem]:
-    """Each item heading is the paragraph just before a 'Claims Administrator guideline' paragraph."""
+    """Each item heading is the paragraph just before its 'Claims Administrator guideline' paragraph, or,
+    where a letter leaves that paragraph out, a paragraph ending in a decision just before the reviewer's
+    guideline or rationale (the item then has no UR guideline)."""
     paragraphs = [p.strip() for p in _PARAGRAPH_SPLIT.split(text) if p.strip()]
     items = []
-    for index, paragraph in enumerate(paragraphs):
-        if index == 0 or not _UR_GUIDELINE.match(paragraph):
+    for index in range(len(paragraphs) - 1):
+        heading, following = paragraphs[index], paragraphs[index + 1]
+        if _UR_GUIDELINE.match(following):
+            ur_guideline = _one_line(_UR_GUIDELINE.sub("", following, count=1)) or None
+        elif _ITEM_DECIDED.search(heading) and _AFTER_HEADING.match(following):
+            ur_guideline = None
+        else:
             continue
-        request = item_request(paragraphs[index - 1])
-        if not request:
-            continue
-        ur_guideline = _one_line(_UR_GUIDELINE.sub("", paragraph, count=1)) or None
-        items.append(LetterItem(request=request, ur_guideline=ur_guideline))
+        request = item_request(heading)
+        if request:
+            items.append(LetterItem(request=request, ur_guideline=ur_guideline))
     return items
 
 
