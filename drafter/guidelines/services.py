@@ -63,7 +63,7 @@ DRUG_TESTING = register(Rule(
     priority=30,
 ))
 
-SKILLED = r"\brn\b|nurs|wound|medication management|injection|infusion|therapy|dressing|skilled"
+SKILLED = r"\brn\b|nurs|wound|medication management|injection|infusion|therapy|dressing change|skilled"
 PERSONAL = r"\baide\b|homemak|personal care|\badls?\b|bathing|dressing|cleaning|shopping|laundry|transfer|mobility"
 HOURS_LIMIT = 35
 
