@@ -96,13 +96,11 @@ def letters_suite(letters_dir: Path, items_file: Path, backend: Backend, predict
     return result
 
 
-def as_suite(result: Mapping, headline: Mapping[str, tuple[str, ...]] | None = None) -> dict:
-    """A suite result with a flat `metrics` mapping for the table and the thresholds: taken as is, or
-    picked from the result by path (`headline`: metric name -> keys leading to the figure)."""
-    if isinstance(result.get("metrics"), Mapping):
-        return dict(result)
+def as_suite(result: Mapping, headline: Mapping[str, tuple[str, ...]]) -> dict:
+    """The suite's result with a flat `metrics` mapping for the table and the thresholds, picked from
+    the result by path (`headline`: metric name -> keys leading to the figure; missing -> None)."""
     metrics = {}
-    for name, path in (headline or {}).items():
+    for name, path in headline.items():
         value: object = result
         for key in path:
             value = value.get(key) if isinstance(value, Mapping) else None
