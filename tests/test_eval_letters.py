@@ -323,3 +323,19 @@ def test_eval_without_subcommand_runs_every_suite_and_a_missing_suite_fails_its_
     monkeypatch.setitem(sys.modules, "drafter.evaluation.gate", None)  # the gate code cannot be imported
     missing = CliRunner().invoke(eval_app, ["all", "--letters", str(root), "--thresholds", str(lenient)])
     assert missing.exit_code == 1
+
+
+def test_data_paths_resolve_from_a_set_folder_or_a_letters_folder_and_fail_clearly(tmp_path, monkeypatch):
+    from drafter.errors import InputError
+    from drafter.evaluation.cli import resolve_data
+
+    letters, items = _write_set(tmp_path)
+    assert resolve_data(tmp_path, None) == (letters, items)
+    assert resolve_data(letters, None) == (letters, items)
+    monkeypatch.setenv("DRAFTER_LETTERS_DIR", str(tmp_path))
+    assert resolve_data(None, None) == (letters, items)
+    items.unlink()
+    with pytest.raises(InputError, match="items.jsonl"):
+        resolve_data(None, None)
+    with pytest.raises(InputError, match="nowhere"):
+        resolve_data(tmp_path / "nowhere", None)
