@@ -22,6 +22,7 @@ from drafter.extract.text import (
     body_region,
     clause_bounds,
     is_negated,
+    last_region,
     negation_cue,
     parse_date_match,
     split_sentences,
@@ -259,7 +260,7 @@ def _pain_scores(d: _Doc) -> list[PainScore]:
         if med:
             context_parts.append(med.group(0).lower())
         else:
-            region = _nearest_region_before(text, max(left, m.start() - 80), m.start())
+            region = last_region(text, max(left, m.start() - 80), m.start())
             if region:
                 context_parts.append(region)
         if m.group(2):
@@ -279,20 +280,6 @@ def _last(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match
     return last
 
 
-def _nearest_region_before(text: str, start: int, end: int) -> str | None:
-    """The body region named closest before `end` (e.g. 'neck pain rated 6/10' -> cervical)."""
-    region = None
-    pos = start
-    while pos < end:
-        found = body_region(text, pos, end)
-        if found is None:
-            break
-        region = found
-        m = re.compile(r"\S+").search(text, pos)
-        pos = m.end() if m else end
-    return region
-
-
 # ---------------------------------------------------------------------------------------------
 # treatments
 # ---------------------------------------------------------------------------------------------
@@ -309,7 +296,9 @@ def _treatments(d: _Doc) -> list[TreatmentCourse]:
         if d.is_ur(s) or d.is_plan(s):
             continue
         history = P.TREATMENT_HISTORY.search(s.text) is not None
-        counts = _assign_counts(text, mentions, list(P.SESSIONS.finditer(text, s.start, s.end)))
+        lower = d.scan.lower[s.start:s.end]
+        has_counts = "session" in lower or "visit" in lower or "treatments" in lower
+        counts = _assign_counts(text, mentions, list(P.SESSIONS.finditer(text, s.start, s.end))) if has_counts else {}
         for i, m in enumerate(mentions):
             modality = m.lastgroup or "other"
             seg_start = mentions[i - 1].end() if i else s.start
@@ -335,7 +324,7 @@ def _treatments(d: _Doc) -> list[TreatmentCourse]:
                 modality=modality,  # type: ignore[arg-type]
                 sessions=count,
                 body_region=body_region(text, m.end(), min(clause_right, m.end() + 40))
-                or _nearest_region_before(text, max(clause_left, m.start() - 40), m.start()),
+                or last_region(text, max(clause_left, m.start() - 40), m.start()),
                 response=response,  # type: ignore[arg-type]
                 evidence=d.evidence(start, end),
             ))
@@ -477,7 +466,7 @@ def _neuro_findings(d: _Doc) -> list[NeuroFinding]:
             finding=kind,  # type: ignore[arg-type]
             present=present,
             body_region=body_region(text, start, end) or body_region(text, end, right)
-            or _nearest_region_before(text, left, start),
+            or last_region(text, left, start),
             detail=detail or (dermatome.group(0) if dermatome else None),
             evidence=d.evidence(start, end),
         ))
@@ -627,7 +616,7 @@ def _imaging(d: _Doc) -> list[PriorImaging]:
         if P.TREATMENT_NEGATION.search(text[max(s.start, m.start() - 30):m.start()]) or \
                 P.IMAGING_NOT_DONE.search(text, m.end(), s.end):
             continue
-        region = body_region(text, m.end(), min(s.end, m.end() + 40)) or _nearest_region_before(
+        region = body_region(text, m.end(), min(s.end, m.end() + 40)) or last_region(
             text, max(left, m.start() - 30), m.start())
         date_match = DATE.search(text, m.end(), min(s.end, m.end() + 80))
         if date_match is None:

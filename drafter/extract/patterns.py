@@ -41,8 +41,10 @@ class Trigger:
     with `anchored=False` the needles only gate a plain `finditer`.
     """
 
-    def __init__(self, pattern: str, needles: str | tuple[str, ...], anchored: bool = True, flags: int = _I):
+    def __init__(self, pattern: str, needles: str | tuple[str, ...], anchored: bool = True, flags: int = _I,
+                 window: tuple[int, int] | None = None):
         self.regex = re.compile(pattern, flags)
+        self.window = window
         self.needles = tuple(needles.split("|")) if isinstance(needles, str) else needles
         self.anchored = anchored
         self._by_prefix: dict[str, tuple[str, ...]] = {}
@@ -50,6 +52,9 @@ class Trigger:
             self._by_prefix[needle[:2]] = (*self._by_prefix.get(needle[:2], ()), needle)
 
     def finditer(self, scan: Scan) -> Iterator[re.Match[str]]:
+        if self.window is not None:
+            yield from self._windowed(scan)
+            return
         if not self.anchored:
             if any(needle in scan.lower for needle in self.needles):
                 yield from self.regex.finditer(scan.text)
@@ -65,6 +70,22 @@ class Trigger:
                 continue
             m = self.regex.match(scan.text, pos)
             if m and m.end() > m.start():
+                end = m.end()
+                yield m
+
+    def _windowed(self, scan: Scan) -> Iterator[re.Match[str]]:
+        """Search a short window around each needle (for patterns that start with a number)."""
+        back, ahead = self.window  # type: ignore[misc]
+        hits: set[int] = set()
+        for needle in self.needles:
+            i = scan.lower.find(needle)
+            while i >= 0:
+                hits.add(i)
+                i = scan.lower.find(needle, i + 1)
+        end = -1
+        for pos in sorted(hits):
+            m = self.regex.search(scan.text, max(end, pos - back, 0), pos + len(self.needles[0]) + ahead)
+            if m and m.start() >= end:
                 end = m.end()
                 yield m
 
@@ -174,7 +195,7 @@ RULED_OUT = re.compile(r"\bruled out\b|\bno evidence of\b|\bexcluded\b", _I)
 PAIN = Trigger(
     r"\b(\d{1,2}(?:\.\d)?)(?:\s*(?:-|to)\s*(\d{1,2}(?:\.\d)?))?\s*(?:/|out of|of)\s*10\b(?!\s*(?:mg|/|\d))",
     ("10",),
-    anchored=False,
+    window=(30, 8),
 )
 PAIN_CONTEXT = re.compile(r"pain|rated|VAS|visual analog|severity|intensity|level|ache|headache", _I)
 WITH_MEDICATION = re.compile(r"\bwith(?:out)? (?:the )?(?:use of )?(?:pain )?medications?\b|\bwith(?:out)? meds\b", _I)

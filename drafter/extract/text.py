@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from drafter.models import BodyRegion
 
@@ -43,6 +45,12 @@ class Sentence:
     start: int
     end: int
     text: str
+
+    @cached_property
+    def breaks(self) -> tuple[list[int], list[int]]:
+        """Starts and ends (document offsets) of the clause breaks inside the sentence."""
+        matches = list(_CLAUSE_BREAK.finditer(self.text))
+        return [m.start() + self.start for m in matches], [m.end() + self.start for m in matches]
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -84,14 +92,12 @@ class SentenceIndex:
 
 def clause_bounds(text: str, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
     """The clause of `sentence` around text[start:end]: from the last clause break before to the next after."""
-    left = sentence.start
-    for match in _CLAUSE_BREAK.finditer(text, sentence.start, start):
-        left = match.end()
-    right = sentence.end
-    after = _CLAUSE_BREAK.search(text, end, sentence.end)
-    if after:
-        right = after.start()
-    return left, right
+    starts, ends = sentence.breaks
+    i = bisect_right(ends, start)
+    left = ends[i - 1] if i else sentence.start
+    j = bisect_left(starts, end)
+    right = starts[j] if j < len(starts) else sentence.end
+    return max(left, sentence.start), right
 
 
 def negation_cue(text: str, sentence: Sentence, start: int) -> re.Match[str] | None:
@@ -175,16 +181,25 @@ _REGION = re.compile(
 _SPINE_LEVEL = re.compile(r"^[CLTS]\d", re.IGNORECASE)
 
 
+def regions_in(text: str, start: int = 0, end: int | None = None) -> Iterator[BodyRegion]:
+    """The body regions named in text[start:end], in order."""
+    for match in _REGION.finditer(text, start, len(text) if end is None else end):
+        # Spinal levels are case-sensitive ("L5", not "l5"); a lower-case hit is an ordinary word.
+        if not (_SPINE_LEVEL.match(match.group(0)) and not match.group(0)[0].isupper()):
+            yield match.lastgroup  # type: ignore[misc]
+
+
 def body_region(text: str, start: int = 0, end: int | None = None) -> BodyRegion | None:
     """The first body region named in text[start:end]."""
-    match = _REGION.search(text, start, len(text) if end is None else end)
-    if match is None:
-        return None
-    region = match.lastgroup
-    # Spinal levels are case-sensitive ("L5", not "l5"); a lower-case hit is an ordinary word.
-    if _SPINE_LEVEL.match(match.group(0)) and not match.group(0)[0].isupper():
-        return body_region(text, match.end(), end)
-    return region  # type: ignore[return-value]
+    return next(regions_in(text, start, end), None)
+
+
+def last_region(text: str, start: int, end: int) -> BodyRegion | None:
+    """The body region named last in text[start:end] (the one closest to `end`)."""
+    region = None
+    for region in regions_in(text, start, end):  # noqa: B007 - keep the last
+        pass
+    return region
 
 
 NUMBER_WORDS = {
