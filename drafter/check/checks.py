@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from drafter.check import lexicon, numbers
-from drafter.check.prose import Verdict, all_verdicts
+from drafter.check.prose import Verdict, all_verdicts, sentence_spans, split_sentences
 from drafter.models import (
     CaseSummary,
     CheckResult,
@@ -22,12 +22,9 @@ from drafter.models import (
 # grounding
 # ---------------------------------------------------------------------------------------------
 
-DRUG_PATTERN = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(name) for drug in lexicon.DRUGS for name in drug.names),
-                             key=len, reverse=True)) + r")\b",
-    re.I,
-)
 GENERIC_OF = {name.lower(): drug.generic for drug in lexicon.DRUGS for name in drug.names}
+MULTIWORD_NAMES = {name: generic for name, generic in GENERIC_OF.items() if not re.fullmatch(r"[a-z]+", name)}
+WORD = re.compile(r"[a-z]+")
 CLASS_OF = {drug.generic: drug.drug_class for drug in lexicon.DRUGS}
 GUIDELINE_DATES = {dt.date(2016, 7, 28), dt.date(2009, 7, 18), dt.date(2016, 7, 29), (2009, 5), (2016, 7)}
 EDITION_YEARS = {1999, 2003, 2004, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017}
@@ -47,6 +44,46 @@ def parse_allowed(expression: str) -> AllowedNumber:
 
 ALLOWED_NUMBERS = {family: frozenset(parse_allowed(expression) for expression in expressions)
                    for family, expressions in lexicon.GUIDELINE_NUMBERS.items()}
+GENERAL_NUMBERS = frozenset(parse_allowed(expression) for expression in lexicon.GENERAL_NUMBERS)
+
+
+@dataclass(frozen=True)
+class CaseGrounding:
+    """What the case (records and extracted facts) grounds, shared by all items of a case."""
+
+    values: frozenset[float]
+    dates: frozenset[object]
+    levels: frozenset[str]
+    drugs: frozenset[str]
+    window: tuple[dt.date, dt.date] | None
+    elapsed: frozenset[tuple[float, str]]
+
+
+_last_case: tuple[CaseSummary, tuple[str, ...], CaseGrounding] | None = None
+
+
+def case_grounding(summary: CaseSummary, records: Sequence[str]) -> CaseGrounding:
+    """Computed once per case: consecutive items of one case reuse it (the artifacts are not mutated)."""
+    global _last_case
+    key = tuple(records)
+    if _last_case is not None and _last_case[0] is summary and _last_case[1] == key:
+        return _last_case[2]
+    text = "\n".join([*records, *fact_texts(summary)])
+    values, found_dates, levels = numbers.stated_values(text)
+    dates: set[object] = {value for _, value in found_dates} | set(summary_dates(summary))
+    header_dates = [value for value in (summary.header.date_of_injury, summary.header.ur_denial_date,
+                                        summary.header.date_assigned, summary.header.application_received,
+                                        summary.header.decision_date) if value is not None]
+    grounding = CaseGrounding(
+        values=frozenset(values | fact_values(summary)),
+        dates=frozenset(dates),
+        levels=frozenset(levels),
+        drugs=frozenset(drugs_in(text)),
+        window=(min(header_dates), max(header_dates)) if header_dates else None,
+        elapsed=frozenset(elapsed_values(header_dates, dates)),
+    )
+    _last_case = (summary, key, grounding)
+    return grounding
 
 
 @dataclass(frozen=True)
@@ -54,6 +91,12 @@ class Grounding:
     """Everything a rationale may draw on: the request and records (case) and the rule."""
 
     case_values: frozenset[float]
+    totals: frozenset[float]
+    """Products of the request's numbers: '2 times a week for 6 weeks' is 12 visits."""
+    request_pattern: re.Pattern[str] | None
+    """The request as a pattern with its numbers left open, to tell a restated request in the text."""
+    elapsed: frozenset[tuple[float, str]]
+    """(length, unit) from a header date to another case date: '20 days', 'two months'."""
     rule_values: frozenset[float]
     dates: frozenset[object]
     years: frozenset[int]
@@ -61,53 +104,79 @@ class Grounding:
     families: frozenset[str]
     allowed_numbers: frozenset[AllowedNumber]
     drugs: frozenset[str]
+    window: tuple[dt.date, dt.date] | None
+    """From the earliest to the latest header date: record dates in it count as grounded."""
 
     @classmethod
     def build(cls, decision: ItemDecision, summary: CaseSummary, records: Sequence[str]) -> Grounding:
-        case_texts = [decision.request, *records, *fact_texts(summary)]
-        case_texts += [text for result in decision.criteria
+        case = case_grounding(summary, records)
+        item_texts = [decision.request]
+        item_texts += [text for result in decision.criteria
                        for text in (result.finding, *(evidence.quote for evidence in result.evidence))]
         rule_texts = [decision.guideline_summary, decision.note or "",
                       *(result.requirement for result in decision.criteria)]
         if decision.citation is not None:
             rule_texts.append(decision.citation.letter_text())
-        case_text = "\n".join(case_texts)
+        item_text = "\n".join(item_texts)
         rule_text = "\n".join(rule_texts)
-        found_dates, _ = numbers.find_dates(case_text + "\n" + rule_text)
-        dates: set[object] = {value for _, value in found_dates} | set(summary_dates(summary))
+        item_values, item_dates, item_levels = numbers.stated_values(item_text)
+        rule_values, rule_dates, rule_levels = numbers.stated_values(rule_text)
+        dates = set(case.dates) | {value for _, value in item_dates + rule_dates}
         for value in list(dates):
             if isinstance(value, dt.date):
                 dates.update({(value.year, value.month), (0, value.month * 100 + value.day)})
         years = {value.year if isinstance(value, dt.date) else value[0] for value in dates}
-        levels, _ = numbers.find_levels(case_text + "\n" + rule_text)
+        if case.window:
+            years.update(range(case.window[0].year, case.window[1].year + 1))
         families = cited_families(decision)
-        allowed = frozenset().union(*(ALLOWED_NUMBERS.get(family, frozenset()) for family in families))
+        allowed = GENERAL_NUMBERS.union(*(ALLOWED_NUMBERS.get(family, frozenset()) for family in families))
         return cls(
-            case_values=frozenset(numbers.all_values(case_text) | request_products(decision.request)
-                                  | fact_values(summary)),
-            rule_values=frozenset(numbers.all_values(rule_text)),
+            case_values=case.values | item_values,
+            totals=frozenset(request_products(decision.request)),
+            request_pattern=request_pattern(decision.request),
+            elapsed=case.elapsed,
+            rule_values=frozenset(rule_values),
             dates=frozenset(dates),
             years=frozenset(years),
-            levels=frozenset(levels),
+            levels=case.levels | item_levels | rule_levels,
             families=families,
             allowed_numbers=allowed,
-            drugs=frozenset(grounded_drugs(case_text, rule_text, decision)),
+            drugs=frozenset(grounded_drugs(case.drugs, item_text, rule_text, decision)),
+            window=case.window,
         )
+
+    def date_grounded(self, value: dt.date | tuple[int, int]) -> bool:
+        if value in self.dates or value in GUIDELINE_DATES:
+            return True
+        if self.window is None:
+            return False
+        first, last = self.window
+        if isinstance(value, dt.date):
+            return first <= value <= last
+        year, month = value
+        if year == 0:  # month and day without a year
+            return True
+        return (first.year, first.month) <= (year, month) <= (last.year, last.month)
+
+
+FACT_TEXT_FIELDS = ("name", "detail", "finding", "procedure", "related_to", "context")
+FACT_LISTS = ("diagnoses", "pain_scores", "treatments", "medications", "neuro_findings", "red_flags", "imaging",
+              "functional_status", "work_status", "monitoring", "surgeries")
 
 
 def fact_texts(summary: CaseSummary) -> Iterable[str]:
-    for name, value in summary:
-        if isinstance(value, list):
-            for fact in value:
-                evidence = getattr(fact, "evidence", None)
-                if evidence is not None:
-                    yield evidence.quote
-                for field in ("name", "detail", "finding", "procedure", "related_to", "context"):
-                    text = getattr(fact, field, None)
-                    if isinstance(text, str):
-                        yield text
-        elif name in ("age", "sex") and value is not None:
-            yield value.evidence.quote
+    """The evidence quotes and text fields of every fact, and the disputed requests."""
+    for fact in (summary.age, summary.sex):
+        if fact is not None:
+            yield fact.evidence.quote
+    for name in FACT_LISTS:
+        for fact in getattr(summary, name):
+            fields = vars(fact)
+            yield fields["evidence"].quote
+            for field in FACT_TEXT_FIELDS:
+                text = fields.get(field)
+                if isinstance(text, str):
+                    yield text
     for item in summary.disputed_items:
         yield item.request
 
@@ -138,6 +207,27 @@ def summary_dates(summary: CaseSummary) -> Iterable[dt.date]:
                 yield value
 
 
+def elapsed_values(anchors: list[dt.date], dates: Iterable[object]) -> set[tuple[float, str]]:
+    """Days, weeks, months and years from a header date to another case date, rounded both ways."""
+    values: set[tuple[float, str]] = set()
+    exact = {value for value in dates if isinstance(value, dt.date)} | set(anchors)
+    for first, second in {(anchor, other) for anchor in anchors for other in exact if other != anchor}:
+        days = abs((second - first).days)
+        for unit, length in (("day", 1), ("week", 7), ("month", 30.44), ("year", 365.25)):
+            values.update({(float(int(days / length)), unit), (float(round(days / length)), unit)})
+    return values
+
+
+def request_pattern(request: str) -> re.Pattern[str] | None:
+    """'Acupuncture 12 sessions' -> a pattern matching 'acupuncture <any number> sessions' (first six words)."""
+    words = re.findall(r"[A-Za-z]+|\d+(?:[./]\d+)*", request)[:6]
+    if len(words) < 2:
+        return None
+    parts = [r"\S+" if word[0].isdigit() or word.lower() in numbers.NUMBER_WORDS else re.escape(word)
+             for word in words]
+    return re.compile(r"[^A-Za-z0-9]+".join(parts), re.I)
+
+
 def request_products(request: str) -> set[float]:
     """'3 times a week for 2 weeks' also says 6 visits: products of the request's small numbers."""
     values = [value for value in numbers.all_values(request) if 0 < value <= 12]
@@ -155,11 +245,22 @@ def cited_families(decision: ItemDecision) -> frozenset[str]:
             texts.append("ODG")
     families = set()
     for text in texts:
-        families.update(families_in(text, cited=True))
+        found = families_in(text, cited=True)
+        if "odg" in found:
+            found.update(family for family, region in lexicon.ODG_REGIONS.items() if region.search(text))
+        families.update(found)
+    for family in list(families):
+        families.update(lexicon.RELATED_FAMILIES.get(family, ()))
     return frozenset(families)
 
 
+GUIDELINE_HINT = re.compile(r"guideline|MTUS|ODG|ACOEM|complaints|chapter|disability|CPMTG|conditions|approaches",
+                            re.I)
+
+
 def families_in(text: str, cited: bool = False) -> set[str]:
+    if not GUIDELINE_HINT.search(text):
+        return set()
     found = {family.family for family in lexicon.GUIDELINE_FAMILIES
              if (family.cited if cited else family.named).search(text)}
     for match in lexicon.ACOEM_CHAPTER.finditer(text):
@@ -170,11 +271,17 @@ def families_in(text: str, cited: bool = False) -> set[str]:
 
 
 def drugs_in(text: str) -> set[str]:
-    return {GENERIC_OF[match.group(1).lower()] for match in DRUG_PATTERN.finditer(text)}
+    """Generic names of the drugs a text names (by generic or brand name)."""
+    lowered = text.lower()
+    found = {GENERIC_OF[word] for word in set(WORD.findall(lowered)) if word in GENERIC_OF}
+    found.update(generic for name, generic in MULTIWORD_NAMES.items()
+                 if name in lowered and re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", lowered))
+    return found
 
 
-def grounded_drugs(case_text: str, rule_text: str, decision: ItemDecision) -> set[str]:
-    drugs = drugs_in(case_text) | drugs_in(rule_text)
+def grounded_drugs(case_drugs: frozenset[str], item_text: str, rule_text: str,
+                   decision: ItemDecision) -> set[str]:
+    drugs = set(case_drugs) | drugs_in(item_text) | drugs_in(rule_text)
     topics = {CLASS_OF[drug] for drug in drugs_in(decision.request)}
     topic_text = " ".join([decision.request, rule_text])
     topics.update(topic for topic, pattern in lexicon.TOPIC_WORDS.items() if pattern.search(topic_text))
@@ -228,15 +335,21 @@ def check_conclusion(sentences: list[str], decision: ItemDecision) -> CheckResul
 
 NOT_ADDRESSED = re.compile(r"\b(?:do(?:es)?|did)\s+not\s+(?:specifically\s+|directly\s+)?(?:address|apply|discuss|"
                            r"cover)|\bsilent\b|\bnot\s+(?:specifically\s+)?addressed\b|\bno\s+(?:specific\s+)?"
-                           r"(?:recommendations?|guidance)\b", re.I)
+                           r"(?:recommendations?|guidance)\b|\bintended\s+(?:to\s+address|for)\b", re.I)
+
+
+REFERRAL = re.compile(r"\brefers?\s+to\b|\breferenc\w+|\bincorporat\w+", re.I)
 
 
 def check_guideline(text: str, decision: ItemDecision) -> CheckResult:
     allowed = cited_families(decision)
     stray: list[str] = []
-    for sentence in re.split(r"(?<=[.;])\s+", text):
+    for family in allowed:
+        if family in lexicon.QUOTED_NAMES:
+            text = lexicon.QUOTED_NAMES[family].sub(" ", text)
+    for sentence in split_sentences(text):
         named = families_in(sentence)
-        if not named or NOT_ADDRESSED.search(sentence):
+        if not named or NOT_ADDRESSED.search(sentence) or (named & allowed and REFERRAL.search(sentence)):
             continue
         stray.extend(family for family in sorted(named - allowed) if family not in stray)
     if stray:
@@ -257,7 +370,7 @@ def check_numbers(text: str, grounding: Grounding) -> CheckResult:
     ungrounded: list[str] = []
     dates, cleared = numbers.find_dates(cleared)
     for written, value in dates:
-        if value not in grounding.dates and value not in GUIDELINE_DATES:
+        if not grounding.date_grounded(value):
             ungrounded.append(written)
     levels, cleared = numbers.find_levels(cleared)
     ungrounded.extend(sorted(level for level in levels if level not in grounding.levels))
@@ -269,8 +382,14 @@ def check_numbers(text: str, grounding: Grounding) -> CheckResult:
         if year not in grounding.years and year not in EDITION_YEARS:
             ungrounded.append(match.group(0))
         cleared = numbers.blank(cleared, match.start(), match.end())
+    spans = sentence_spans(text)
     for quantity in numbers.find_quantities(cleared):
-        if not quantity_grounded(quantity, grounding):
+        sentence = next((text[start:end] for start, end in spans if start <= quantity.start < end), "")
+        threshold = bool(COMPARATIVE.search(text[max(0, quantity.start - 16):quantity.start]))
+        restates_request = bool(grounding.request_pattern and grounding.request_pattern.search(sentence))
+        attributed = bool(GUIDELINE_ATTRIBUTION.search(sentence))
+        about_case = restates_request or (bool(CASE_CUE.search(sentence)) and not attributed and not threshold)
+        if not quantity_grounded(quantity, grounding, about_case):
             ungrounded.append(quantity.text)
     if ungrounded:
         return CheckResult(check="numbers", passed=False,
@@ -278,13 +397,28 @@ def check_numbers(text: str, grounding: Grounding) -> CheckResult:
     return CheckResult(check="numbers", passed=True)
 
 
-def quantity_grounded(quantity: numbers.Quantity, grounding: Grounding) -> bool:
+CASE_CUE = re.compile(
+    r"\b(?:(?:the|this|current|original)\s+request(?:ed)?|requested|(?:the|medical)\s+records?|injured\s+worker|"
+    r"claimant|applicant|IW|this\s+(?:patient|case|worker|individual)|the\s+patient|here|he|she|his|her|underwent|"
+    r"undergone|attended|authorized|approved|documentation\s+(?:of|shows?|indicates?|provided|submitted|reveals?))\b",
+    re.I)
+GUIDELINE_ATTRIBUTION = re.compile(r"\b(?:guidelines?|MTUS|ODG|ACOEM|recommend\w*)\b", re.I)
+COMPARATIVE = re.compile(r"(?:over|under|above|below|beyond|older\s+than|younger\s+than|at\s+least|more\s+than|"
+                         r"less\s+than|greater\s+than|up\s+to|exceeds?|exceeding|age\s+of|maximum\s+of)\s*$", re.I)
+
+
+def quantity_grounded(quantity: numbers.Quantity, grounding: Grounding, about_case: bool) -> bool:
+    """Grounded in the case or the rule text; a guideline's own numbers count in ranges anywhere, and as single
+    values only in sentences that speak of the guideline alone (not of the request or the records)."""
     known = grounding.case_values | grounding.rule_values
     if quantity.hi is None:
-        if quantity.lo in known:
+        if quantity.lo in known or (quantity.lo, quantity.unit) in grounding.elapsed:
             return True
-        return any(allowed.hi is None and allowed.lo == quantity.lo and allowed.unit == quantity.unit
-                   for allowed in grounding.allowed_numbers)
+        if quantity.lo in grounding.totals and quantity.unit in ("visit", "times", None):
+            return True
+        return not about_case and any(
+            allowed.hi is None and allowed.lo == quantity.lo and allowed.unit == quantity.unit
+            for allowed in grounding.allowed_numbers)
     if quantity.lo in known and quantity.hi in known:
         return True
     return any(allowed.lo == quantity.lo and allowed.hi == quantity.hi for allowed in grounding.allowed_numbers)

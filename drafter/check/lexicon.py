@@ -29,6 +29,11 @@ def _family(family: str, label: str, named: str, cited: str | None = None) -> Gu
     return GuidelineFamily(family, label, re.compile(named, re.I), re.compile(cited or named, re.I))
 
 
+def _chapter(family: str, label: str, title: str) -> GuidelineFamily:
+    """An ACOEM 2004 chapter: named in prose by its capitalised title ('Knee Complaints', not 'knee complaints')."""
+    return GuidelineFamily(family, label, re.compile(title), re.compile(title, re.I))
+
+
 ACOEM_CHAPTERS = {
     "acoem_general": (1, 2, 3, 4, 5, 6, 7),
     "acoem_neck": (8,),
@@ -60,14 +65,15 @@ GUIDELINE_FAMILIES: tuple[GuidelineFamily, ...] = (
             r"\bpost-?\s?surgical\s+treatment\b"),
     _family("acoem_general", "MTUS General Approaches (ACOEM)",
             r"\bgeneral\s+approaches\b|\binitial\s+approaches\s+to\s+treatment\b"),
-    _family("acoem_neck", "MTUS Neck and Upper Back Complaints (ACOEM)", r"\bneck\s+and\s+upper\s+back\s+complaints\b"),
-    _family("acoem_shoulder", "MTUS Shoulder Complaints (ACOEM)", r"\bshoulder\s+complaints\b"),
-    _family("acoem_elbow", "MTUS Elbow Complaints (ACOEM)", r"\belbow\s+(?:disorders\s+)?complaints\b"),
-    _family("acoem_hand", "MTUS Forearm, Wrist, and Hand Complaints (ACOEM)",
-            r"\bforearm,?\s+wrist,?\s+(?:and|&)\s+hand\s+complaints\b"),
-    _family("acoem_low_back", "MTUS Low Back Complaints (ACOEM)", r"\blow\s+back\s+complaints\b"),
-    _family("acoem_knee", "MTUS Knee Complaints (ACOEM)", r"\bknee\s+complaints\b"),
-    _family("acoem_ankle", "MTUS Ankle and Foot Complaints (ACOEM)", r"\bankle\s+and\s+foot\s+complaints\b"),
+    _chapter("acoem_neck", "MTUS Neck and Upper Back Complaints (ACOEM)",
+             r"\bNeck\s+and\s+Upper\s+Back\s+Complaints\b"),
+    _chapter("acoem_shoulder", "MTUS Shoulder Complaints (ACOEM)", r"\bShoulder\s+Complaints\b"),
+    _chapter("acoem_elbow", "MTUS Elbow Complaints (ACOEM)", r"\bElbow\s+(?:Disorders\s+)?Complaints\b"),
+    _chapter("acoem_hand", "MTUS Forearm, Wrist, and Hand Complaints (ACOEM)",
+             r"\bForearm,?\s+Wrist,?\s+(?:and|&)\s+Hand\s+Complaints\b"),
+    _chapter("acoem_low_back", "MTUS Low Back Complaints (ACOEM)", r"\bLow\s+Back\s+Complaints\b"),
+    _chapter("acoem_knee", "MTUS Knee Complaints (ACOEM)", r"\bKnee\s+Complaints\b"),
+    _chapter("acoem_ankle", "MTUS Ankle and Foot Complaints (ACOEM)", r"\bAnkle\s+and\s+Foot\s+Complaints\b"),
     _family("acoem_stress", "MTUS Stress Related Conditions (ACOEM)", r"\bstress[-\s]related\s+conditions\b"),
     _family("acoem_eye", "MTUS Eye (ACOEM)", r"\bMTUS\s+eye\b"),
     _family("acoem_3rd", "ACOEM Practice Guidelines, 3rd edition",
@@ -75,8 +81,27 @@ GUIDELINE_FAMILIES: tuple[GuidelineFamily, ...] = (
     _family("odg", "Official Disability Guidelines (ODG)", r"\bODG\b|\bofficial\s+disability\s+guidelines?\b"),
 )
 FAMILY_LABELS = {family.family: family.label for family in GUIDELINE_FAMILIES}
+
+# A rule citing the key may also name these: the 2009 chronic pain guideline held the opioid sections.
+RELATED_FAMILIES = {"opioids": frozenset({"chronic_pain"})}
+# Body regions of an ODG chapter: a rule citing ODG's chapter on a region may name ACOEM's chapter on it.
+ODG_REGIONS = {
+    "acoem_neck": re.compile(r"\bneck\b", re.I),
+    "acoem_shoulder": re.compile(r"\bshoulder\b", re.I),
+    "acoem_elbow": re.compile(r"\belbow\b", re.I),
+    "acoem_hand": re.compile(r"\b(?:forearm|wrist|hand|carpal)\b", re.I),
+    "acoem_low_back": re.compile(r"\blow\s+back\b|\blumbar\b", re.I),
+    "acoem_knee": re.compile(r"\bknee\b", re.I),
+    "acoem_ankle": re.compile(r"\bankle\b|\bfoot\b", re.I),
+}
+# Other guidelines a guideline document itself names in the passages rationales quote.
+QUOTED_NAMES = {"chronic_pain": re.compile(r"\bODG\s+Physical\s+(?:Therapy|Medicine)\s+Guidelines\b"
+                                           r"|\bPhysical\s+Therapy\s+in\s+the\s+ODG\s+Preface\b", re.I)}
 ACOEM_FAMILIES = frozenset(ACOEM_CHAPTERS) | {"acoem_3rd"}
 GENERIC_ACOEM = re.compile(r"\bACOEM\b")
+
+# Numbers any guideline may state: age thresholds and the statutory 24-visit cap (Labor Code 4604.5).
+GENERAL_NUMBERS = ("40 years", "50 years", "55 years", "60 years", "65 years", "18 years", "24 visits")
 
 # Number expressions the guideline documents state, per family ("8-10 visits", "120 mg"). Units are
 # normalised by numbers.unit_class; a range matches only as a range, a single value with its unit.
@@ -89,11 +114,14 @@ GUIDELINE_NUMBERS: dict[str, tuple[str, ...]] = {
         "1 month", "10 visits", "20 sessions", "20 visits", "2 sessions", "1-2 weeks", "1 year", "65 years",
         "4 weeks", "3-4 weeks", "80 mg", "3 weeks", "8 visits", "2 injections", "6-8 weeks", "3 injections",
         "4 injections", "10 days", "30 days", "4 A's", "5%", "0.025%", "0.0375%", "60 minutes", "2 years",
-        "12 months", "7 days",
+        "12 months", "7 days", "32 g", "8 g", "60 days", "90 days", "120 days", "64.7%", "36.5%", "95%",
+        "6-14 days", "2 per year", "4 per year", "60 years", "26 visits", "9 visits", "16 g", "4-12 weeks",
+        "3-6 months", "80 mg",
     ),
     "opioids": (
         "120 mg", "90 mg", "50 mg", "80 mg", "3 months", "6 months", "2 weeks", "1 week", "4 weeks", "30%",
-        "3 days", "7 days", "4 A's", "2 prescribers", "30 days", "1 month", "90 days", "6 weeks",
+        "3 days", "7 days", "4 A's", "2 prescribers", "30 days", "1 month", "90 days", "6 weeks", "180 days",
+        "1-6 months", "2 per year", "4 per year",
     ),
     "acupuncture": (
         "3-6 treatments", "1-3 per week", "1-2 months", "14 treatments", "6 treatments", "3 per week",
@@ -103,16 +131,16 @@ GUIDELINE_NUMBERS: dict[str, tuple[str, ...]] = {
         "24 visits", "14 weeks", "4 months", "6 months", "12 weeks", "40 visits", "16 weeks", "30 visits",
         "12 visits", "20 visits", "10 visits", "14 visits", "8 weeks", "3-8 visits", "3-5 weeks", "18 visits",
         "1-2 weeks", "6 weeks", "10 weeks", "26 weeks", "20 weeks", "12 months", "8 visits", "24 weeks",
-        "9 visits", "16 visits", "1 year",
+        "9 visits", "16 visits", "1 year", "5 weeks",
     ),
     "acoem_general": ("65 years", "2 weeks", "4 weeks", "6 weeks", "3 months", "1 month", "2-4 weeks"),
-    "acoem_neck": ("4 weeks", "6 weeks", "3-4 weeks", "1 month", "3 months", "4-6 weeks"),
+    "acoem_neck": ("4 weeks", "6 weeks", "3-4 weeks", "1 month", "3 months", "4-6 weeks", "30%", "30 years"),
     "acoem_shoulder": ("4 weeks", "4-6 weeks", "3 months", "4 months", "3-6 months", "6 weeks", "2-3 injections",
                        "40 years", "1 month"),
     "acoem_elbow": ("4 weeks", "3-6 months", "6 months", "4-6 weeks", "1 month"),
     "acoem_hand": ("4-6 weeks", "4 weeks", "6 weeks", "3 months", "2 injections", "1 month"),
     "acoem_low_back": ("1 month", "4 weeks", "6 weeks", "3 months", "4-6 weeks", "2 weeks", "3-4 weeks",
-                       "50%", "6-8 weeks", "2-3 injections", "50 years", "18 years"),
+                       "50%", "6-8 weeks", "2-3 injections", "50 years", "18 years", "30%", "30 years"),
     "acoem_knee": ("24 hours", "90 degrees", "4 weeks", "55 years", "1 week", "6 weeks", "3 months"),
     "acoem_ankle": ("4 weeks", "1 month", "6 weeks", "3 months", "4 steps"),
     "acoem_stress": ("4 weeks", "6 weeks", "3 months", "6-8 weeks"),
@@ -122,8 +150,10 @@ GUIDELINE_NUMBERS: dict[str, tuple[str, ...]] = {
         "6-8 weeks", "8-12 visits", "4-6 weeks", "1 month", "3 months", "6 weeks", "6 months", "4 weeks",
         "2 weeks", "40 years", "7 days", "50%", "2 levels", "1 level", "3 levels", "2 injections",
         "1-2 visits", "4-6 months", "12 weeks", "2-4 weeks", "24 visits", "30 days", "5 days", "1 week",
-        "3 visits", "16 visits", "14 days", "1 year", "2 years", "70%", "80%", "50-70%", "6-week",
-        "10-14 days", "65 years", "8 visits", "9 visits", "3 days", "90 days", "4 visits", "20 visits",
+        "3 visits", "16 visits", "14 days", "1 year", "2 years", "70%", "80%", "50-70%",
+        "10-14 days", "65 years", "8 visits", "3 days", "90 days", "4 visits", "20 visits", "32 g", "8 g",
+        "48 hours", "72 hours", "4 years", "10-12 days", "6-12 days", "25 visits", "2-4 weeks", "26 visits",
+        "16 visits", "10 weeks", "5 weeks", "60 days", "120 days", "16 g",
     ),
 }
 
@@ -249,7 +279,8 @@ DRUGS: tuple[Drug, ...] = (
 DRUG_TOPICS: dict[str, frozenset[str]] = {
     "topical": frozenset({"lidocaine", "capsaicin", "ketoprofen", "gabapentin", "baclofen", "cyclobenzaprine",
                           "diclofenac", "flurbiprofen", "menthol", "methyl salicylate", "camphor",
-                          "dextromethorphan", "amitriptyline", "tramadol", "ketamine", "clonidine"}),
+                          "dextromethorphan", "amitriptyline", "tramadol", "ketamine", "clonidine", "pregabalin",
+                          "duloxetine", "venlafaxine", "nortriptyline"}),
     "nsaid": frozenset({"naproxen", "ibuprofen", "diclofenac", "meloxicam", "celecoxib", "etodolac",
                         "nabumetone", "ketoprofen", "acetaminophen", "aspirin", "indomethacin", "ketorolac",
                         "omeprazole", "misoprostol"}),

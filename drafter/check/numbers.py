@@ -37,7 +37,10 @@ UNIT_CLASSES = {
     "patches": "unit", "refill": "refill", "refills": "refill", "times": "times", "time": "times", "x": "times",
     "a's": "as", "prescribers": "prescriber", "steps": "step",
 }
-PER_WEEK = re.compile(r"^\s*(?:times?|x)?\s*(?:per|a|each|/)\s*(?:week|wk)\b|^\s*(?:times?|x)\s+weekly\b", re.I)
+PER_PERIOD = re.compile(r"^\s*(?:times?|x)?\s*(?:per|a|an|each|/)\s*(week|wk|day|month|year)\b"
+                        r"|^\s*(?:times?|x)\s+(week|dai|month|year)ly\b", re.I)
+PERIODS = {"week": "per_week", "wk": "per_week", "day": "per_day", "dai": "per_day", "month": "per_month",
+           "year": "per_year"}
 
 # References that are not claims about the case.
 REFERENCE = re.compile(
@@ -53,7 +56,11 @@ REFERENCE = re.compile(
     r"|\b\d+(?:st|nd|rd|th)\s+ed(?:ition|\.)?"
     r"|\bDSM[-\s]?(?:IV|5|V)(?:-TR)?"
     r"|\b(?:stage|grade|type)\s+[IVX]+\b"
-    r"|\b[A-Z]{1,4}-\d{2,3}\b",
+    r"|\b[A-Z]{1,4}-\d{2,3}\b"
+    r"|\((?:[A-Za-z][A-Za-z'.&-]*(?:\s+[A-Za-z][A-Za-z'.&-]*){0,3},?\s+(?:19|20)\d\d[a-z]?(?:;\s*)?)+\)"
+    r"|\[\d+(?:\s*[-,–]\s*\d+)*\]"
+    r"|\b(?:19|20)\d\d\s+(?:edition|revision|update)\b"
+    r"|\b\d+(?:\.\d+){2,}\b",
     re.I,
 )
 SPINAL_LEVEL = re.compile(r"\b([CTLS])(\d{1,2})(?:\s*[-–/]\s*([CTLS])?(\d{1,2}))?\b")
@@ -73,11 +80,13 @@ QUANTITY = re.compile(
     r"(?P<suffix>\s*(?:%|percent\b|x\b)?)",
     re.I,
 )
-UNIT_AFTER = re.compile(r"\s*(?:\(\s*\d+\s*\)\s*)?(?:[-\s]?(?:additional|more|prior|further|previous|"
-                        r"physical|therapy|acupuncture|chiropractic|supervised|total|visits?|sessions?)\s+){0,3}"
-                        r"([a-z%']+)", re.I)
-SCORE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([+-]?)\s*/\s*(?:4|5|10)\b")
-STRENGTH = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)(?!\s*/)")
+FILLER_WORDS = frozenset({"additional", "more", "prior", "further", "previous", "physical", "therapy",
+                          "acupuncture", "chiropractic", "supervised", "total", "initial", "completed", "of",
+                          "authorized", "approved", "requested", "postoperative", "outpatient"})
+UNIT_WORD = re.compile(r"[a-z%']+", re.I)
+SCORE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([+-]?)\s*/\s*10\b")
+GRADE = re.compile(r"(?<![\w.])\d+[+-]?\s*/\s*[45]\b")
+STRENGTH = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+(?![\d.])")
 TIMES = re.compile(r"(?<![\w.])(\d+)\s*[x×]\s*(\d+)\b", re.I)
 
 
@@ -101,15 +110,20 @@ def word_value(token: str) -> float:
 
 
 def unit_class(following: str) -> str | None:
-    if PER_WEEK.match(following):
-        return "per_week"
-    match = UNIT_AFTER.match(following)
-    if not match:
+    """The unit of a number from the words after it: '3 times per week', '12 physical therapy visits'."""
+    period = PER_PERIOD.match(following)
+    if period:
+        return PERIODS[(period.group(1) or period.group(2)).lower()]
+    head = following[:60].lstrip(" -")
+    if not head[:1].isalpha() and not head.startswith(("%", "'")):
         return None
-    word = match.group(1).lower()
-    if word.endswith("-year-old") or word == "year-old":
-        return "year"
-    return UNIT_CLASSES.get(word)
+    for word in UNIT_WORD.findall(head)[:4]:
+        word = word.lower()
+        if word in UNIT_CLASSES:
+            return UNIT_CLASSES[word]
+        if word not in FILLER_WORDS:
+            return None
+    return None
 
 
 def blank(text: str, start: int, end: int) -> str:
@@ -123,12 +137,16 @@ def two_digit_year(year: int) -> int:
 def find_dates(text: str) -> tuple[list[tuple[str, dt.date | tuple[int, int]]], str]:
     """Dates in the text (exact dates or (year, month)) and the text with them blanked out."""
     found: list[tuple[str, dt.date | tuple[int, int]]] = []
+
+    def collect(match: re.Match[str], pattern: re.Pattern[str]) -> str:
+        value = date_value(pattern, match)
+        if value is None:
+            return match.group(0)
+        found.append((match.group(0), value))
+        return " " * len(match.group(0))
+
     for pattern in (ISO_DATE, NUMERIC_DATE, WORD_DATE, MONTH_YEAR):
-        for match in pattern.finditer(text):
-            value = date_value(pattern, match)
-            if value is not None:
-                found.append((match.group(0), value))
-                text = blank(text, match.start(), match.end())
+        text = pattern.sub(lambda match, pattern=pattern: collect(match, pattern), text)
     return found, text
 
 
@@ -148,14 +166,20 @@ def date_value(pattern: re.Pattern[str], match: re.Match[str]) -> dt.date | tupl
         return None
 
 
+SEGMENTS = {"C": 8, "T": 12, "L": 6, "S": 5}
+
+
 def find_levels(text: str) -> tuple[set[str], str]:
     """Spinal levels ('L4-5', 'L5-S1', 'C6') normalised to single segments, and the text without them."""
     levels: set[str] = set()
     for match in SPINAL_LEVEL.finditer(text):
         region, first, second_region, second = match.groups()
-        levels.add(f"{region.upper()}{int(first)}")
+        found = [(region.upper(), int(first))]
         if second:
-            levels.add(f"{(second_region or region).upper()}{int(second)}")
+            found.append(((second_region or region).upper(), int(second)))
+        if not all(1 <= number <= SEGMENTS[name] for name, number in found):
+            continue  # not a vertebra, e.g. a page label 'S1-20'
+        levels.update(f"{name}{number}" for name, number in found)
         text = blank(text, match.start(), match.end())
     return levels, text
 
@@ -166,9 +190,11 @@ def find_quantities(text: str) -> list[Quantity]:
     for match in SCORE.finditer(text):
         quantities.append(Quantity(match.group(0), float(match.group(1)), None, "score", match.start()))
         text = blank(text, match.start(), match.end())
+    for match in GRADE.finditer(text):
+        text = blank(text, match.start(), match.end())
     for match in STRENGTH.finditer(text):
-        quantities.append(Quantity(match.group(0), float(match.group(1)), None, None, match.start()))
-        quantities.append(Quantity(match.group(0), float(match.group(2)), None, None, match.start()))
+        for part in re.findall(r"\d+(?:\.\d+)?", match.group(0)):
+            quantities.append(Quantity(match.group(0), float(part), None, "mg", match.start()))
         text = blank(text, match.start(), match.end())
     for match in TIMES.finditer(text):
         quantities.append(Quantity(match.group(0), float(match.group(1)), None, "per_week", match.start()))
@@ -176,12 +202,13 @@ def find_quantities(text: str) -> list[Quantity]:
         text = blank(text, match.start(), match.end())
     for match in QUANTITY.finditer(text):
         lo_text, hi_text = match.group("lo"), match.group("hi")
-        is_word = not lo_text[0].isdigit()
         following = text[match.end():match.end() + 60]
         unit = "%" if "%" in match.group("suffix") or "percent" in match.group("suffix").lower() else \
             unit_class(match.group("suffix") + following)
-        if is_word and unit is None:
-            continue  # number words count only as quantities ("six sessions"), not as prose ("one of")
+        if unit is None and re.search(r"\bage[sd]?\s*(?:of\s+)?$", text[max(0, match.start() - 8):match.start()], re.I):
+            unit = "year"
+        if unit is None:
+            continue  # a bare number ("flexion is 100", "one of") makes no checkable claim
         if lo_text.lower() in ("a", "an"):
             continue
         lo = word_value(lo_text)
@@ -193,7 +220,7 @@ def find_quantities(text: str) -> list[Quantity]:
 def all_values(text: str) -> set[float]:
     """Every number a grounding text states, in digits or words, with range ends and 'NxM' products."""
     values: set[float] = set()
-    for match in re.finditer(rf"(?<![\w.])(?:{NUMBER}|{WORD_NUMBER})(?![\w])", text, re.I):
+    for match in re.finditer(rf"(?<![\w.])(?:{NUMBER}|\b(?:{WORD_NUMBER})\b)(?![\d])", text, re.I):
         token = match.group(0)
         if token.lower() in ("a", "an", "single"):
             continue
@@ -201,3 +228,11 @@ def all_values(text: str) -> set[float]:
     for match in re.finditer(r"(?<=\D)\.(\d+)", text):
         values.add(float("0." + match.group(1)))
     return values
+
+
+def stated_values(text: str) -> tuple[set[float], list[tuple[str, dt.date | tuple[int, int]]], set[str]]:
+    """What a grounding text states: its quantities (dates, levels and references excluded), dates, levels."""
+    text = REFERENCE.sub(lambda match: " " * len(match.group(0)), text)
+    dates, text = find_dates(text)
+    levels, text = find_levels(text)
+    return all_values(text), dates, levels

@@ -6,14 +6,15 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-ABBREVIATIONS = re.compile(r"\b(?:Dr|Mr|Ms|Mrs|pg|p|pp|vs|e\.g|i\.e|etc|No|approx|Fig|Ch|Sec|al|ed|St|Inc|U\.S)\.$",
-                           re.I)
+ABBREVIATIONS = re.compile(
+    r"\b(?:Dr|Mr|Ms|Mrs|pg|p|pp|vs|e\.g|i\.e|etc|No|approx|Fig|Ch|Sec|al|ed|St|Inc|U\.S|C\.C\.R)\.$", re.I)
 SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 _QUALITY = r"(?:necessary|appropriate|indicated|reasonable|warranted)"
 VERDICT = re.compile(
     rf"\b(?:medically\s+{_QUALITY}|medical\s+necessity|a\s+medical\s+necessity"
-    rf"|(?:is|was|are|were|be|been|being|deemed|considered|seen\s+as|found)\s+(?:not\s+|also\s+)*necessary"
+    rf"|(?:\brequest(?:ed)?\b[^.;,]{{0,80}}?|\b(?:it|this)\s+)(?:is|was|are|were|be|been|being|deemed|considered"
+    rf"|seen\s+as|found)\s+(?:not\s+|also\s+)*necessary"
     rf"(?!\s+(?:to|for|in|that|when|if)\b))"
     rf"(?:\s*(?:,\s*(?:and|or)?|\s(?:and|or))\s*(?:medically\s+)?{_QUALITY})*",
     re.I,
@@ -25,7 +26,7 @@ SECONDARY = re.compile(
     r"(?:supported|warranted|indicated|appropriate|recommended|certified|justified|approved|established)\b",
     re.I,
 )
-NEGATION = re.compile(r"\b(?:not|no|never|cannot|neither|nor|without|lacks?|lacking|none)\b|n't\b", re.I)
+NEGATION = re.compile(r"\b(?:not|no|never|cannot|neither|nor|lacks?|lacking|none)\b|n't\b", re.I)
 NEGATED_AFTER = re.compile(
     r"^[^.;]{0,70}?\b(?:(?:is|was|are|were|has|have|had|been)\s+not|not\s+been|cannot\s+be|could\s+not\s+be)"
     r"\s+(?:been\s+)?(?:established|demonstrated|supported|substantiated|shown|met|documented|evident)\b",
@@ -33,9 +34,11 @@ NEGATED_AFTER = re.compile(
 )
 POSITIVE_AFTER = re.compile(r"^[^.;]{0,70}?\b(?:is|was|has\s+been|have\s+been)\s+(?:established|demonstrated|"
                             r"supported|substantiated|shown|met)\b", re.I)
+CONDITION_AFTER = re.compile(r"^\s*(?:only\s+)?(?:when|if|unless|in\s+cases?|for\s+patients|where)\b", re.I)
 HYPOTHETICAL = re.compile(r"\b(?:if|unless|until|whether|would|could|may|might|should|when|once|before|in\s+order"
-                          r"|to\s+be|to\s+establish|to\s+support|to\s+determine|criteria|requires?|must)\b", re.I)
-CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|however|although|while|whereas|because|since|given\s+that)\b", re.I)
+                          r"|to\s+establish|to\s+support|to\s+determine|criteria|requires?|must)\b", re.I)
+CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|however|although|while|whereas|because|since|given\s+that)\b"
+                          r"|\band\s+(?=(?:is|was|are|were|it|this|the)\b)", re.I)
 
 Polarity = Literal["positive", "negative"]
 
@@ -49,19 +52,22 @@ class Verdict:
     sentence_index: int
 
 
-def split_sentences(text: str) -> list[str]:
-    sentences: list[str] = []
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; a full stop after an abbreviation ('Dr.', 'pg.') does not end one."""
+    spans: list[tuple[int, int]] = []
     start = 0
     for match in SENTENCE_END.finditer(text):
-        candidate = text[start:match.start() + 1]
-        if ABBREVIATIONS.search(candidate):
+        if ABBREVIATIONS.search(text[start:match.start() + 1]):
             continue
-        sentences.append(candidate.strip())
+        spans.append((start, match.start() + 1))
         start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        sentences.append(tail)
-    return sentences
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    return [text[start:end].strip() for start, end in sentence_spans(text)]
 
 
 def clause_before(sentence: str, position: int) -> str:
@@ -76,21 +82,22 @@ def verdicts(sentence: str, sentence_index: int = 0) -> list[Verdict]:
     for match in VERDICT.finditer(sentence):
         phrase = match.group(0).lower()
         clause = clause_before(sentence, match.start())
-        window = " ".join(clause.split()[-6:])
+        window = " ".join(clause.split()[-9:])
         after = sentence[match.end():]
         negated = bool(NEGATION.search(window)) or bool(re.search(r"\bnot\b", phrase))
         if NEGATED_AFTER.search(after):
             negated = True
         elif "necessity" in phrase and not negated and not POSITIVE_AFTER.search(after):
             continue  # "to establish medical necessity": no statement either way
-        hypothetical = bool(HYPOTHETICAL.search(clause))
+        hypothetical = bool(HYPOTHETICAL.search(clause)) or bool(CONDITION_AFTER.match(after))
         found.append(Verdict("negative" if negated else "positive", hypothetical, match.start(), match.end(),
                              sentence_index))
     for match in SECONDARY.finditer(sentence):
         if any(verdict.start <= match.end() and match.start() <= verdict.end for verdict in found):
             continue
         negated = bool(NEGATION.search(match.group(0)))
-        hypothetical = bool(HYPOTHETICAL.search(clause_before(sentence, match.start())))
+        hypothetical = (bool(HYPOTHETICAL.search(clause_before(sentence, match.start())))
+                        or bool(CONDITION_AFTER.match(sentence[match.end():])))
         found.append(Verdict("negative" if negated else "positive", hypothetical, match.start(), match.end(),
                              sentence_index))
     return sorted(found, key=lambda verdict: verdict.start)
