@@ -109,6 +109,16 @@ def test_diagnosis_certainty_and_region() -> None:
     assert by_name["cervical sprain"].body_region == "cervical"
 
 
+def test_semicolon_and_icd_style_diagnosis_lists() -> None:
+    s = extract("The current diagnoses are listed as neck pain; strain of muscle, fascia and tendon at the lower "
+                "back level; and dislocation, shoulder.")
+    assert [(d.name, d.body_region) for d in s.diagnoses] == [
+        ("neck pain", "cervical"),
+        ("strain of muscle, fascia and tendon at the lower back level", "lumbar"),
+        ("dislocation", "shoulder"),
+    ]
+
+
 def test_pain_scores_with_and_without_medication() -> None:
     s = extract("Her low back pain was rated 7 out of 10. Pain is 3/10 with medications and 8/10 without "
                 "medications.")

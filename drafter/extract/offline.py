@@ -11,7 +11,6 @@ count as care received.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from drafter.extract import patterns as P
@@ -30,6 +29,7 @@ from drafter.extract.text import (
 )
 from drafter.models import (
     AgeFact,
+    BodyRegion,
     CaseFile,
     CaseSummary,
     Diagnosis,
@@ -174,7 +174,8 @@ def _diagnoses(d: _Doc) -> list[Diagnosis]:
             continue
         start = lead.end()
         # A "Diagnoses:" heading runs to the end of its line block; a sentence lead to the sentence end.
-        if lead.group(0).rstrip().endswith(":"):
+        line_start = text.rfind("\n", 0, lead.start()) + 1
+        if P.DIAGNOSIS_HEADING.match(lead.group(0)) and not text[line_start:lead.start()].strip():
             line_end = text.find("\n", start)
             end = len(text) if line_end < 0 else line_end
         else:
@@ -186,19 +187,17 @@ def _diagnoses(d: _Doc) -> list[Diagnosis]:
     return found
 
 
-def _diagnosis_items(d: _Doc, start: int, end: int) -> Iterator[Diagnosis]:
+def _diagnosis_items(d: _Doc, start: int, end: int) -> list[Diagnosis]:
+    """Split a diagnosis list ("A, B and C", "A; B", "A. B.") into one Diagnosis per item."""
     text = d.text
     segment = text[start:end]
     pieces: list[tuple[int, int]] = []
-    # Sentence-like separators inside a heading line ("Sprain. Aggravation.") split too.
-    splitter = re.compile(r"\.\s+|" + P.DIAGNOSIS_SPLIT.pattern)
-    has_list = bool(re.search(r"[,;]|\.\s", segment))
     cursor = 0
-    for m in splitter.finditer(segment):
+    for m in P.DIAGNOSIS_ITEM_BREAK.finditer(segment):
         pieces.append((cursor, m.start()))
         cursor = m.end()
     pieces.append((cursor, len(segment)))
-    if has_list:
+    if re.search(r"[,;]|\.\s", segment):  # "A, B and C": the last "and" separates items too
         split_pieces = []
         for a, b in pieces:
             inner = a
@@ -207,6 +206,7 @@ def _diagnosis_items(d: _Doc, start: int, end: int) -> Iterator[Diagnosis]:
                 inner = m.end()
             split_pieces.append((inner, b))
         pieces = split_pieces
+    found: list[Diagnosis] = []
     for a, b in pieces:
         piece = segment[a:b]
         trim = P.DIAGNOSIS_TRIM.search(piece)
@@ -220,19 +220,31 @@ def _diagnosis_items(d: _Doc, start: int, end: int) -> Iterator[Diagnosis]:
         piece = piece.rstrip(".")
         b = a + len(piece)
         if len(piece) < 4 or not re.search(r"[A-Za-z]{3}", piece) or len(piece) > 120 \
-                or P.REGION_ONLY.fullmatch(piece):
+                or P.DIAGNOSIS_NOT_ITEM.fullmatch(piece):
+            continue
+        if found and P.DIAGNOSIS_CONTINUES.match(piece):
+            # ICD style "strain of muscle, fascia and tendon at neck level" is one diagnosis.
+            merged = d.evidence(found[-1].evidence.start, start + b)
+            found[-1] = Diagnosis(name=merged.quote, body_region=found[-1].body_region or body_region(merged.quote),
+                                  certainty=found[-1].certainty, evidence=merged)
+            continue
+        if P.REGION_ONLY.fullmatch(piece):
+            # ICD style "dislocation, shoulder": the place belongs to the item before it.
+            if found and found[-1].body_region is None:
+                found[-1].body_region = body_region(piece)
             continue
         certainty = "confirmed"
         if P.RULED_OUT.search(piece):
             certainty = "ruled_out"
         elif P.SUSPECTED.search(piece):
             certainty = "suspected"
-        yield Diagnosis(
+        found.append(Diagnosis(
             name=piece,
             body_region=body_region(piece),
             certainty=certainty,  # type: ignore[arg-type]
             evidence=d.evidence(start + a, start + b),
-        )
+        ))
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -465,8 +477,7 @@ def _neuro_findings(d: _Doc) -> list[NeuroFinding]:
         found.append(NeuroFinding(
             finding=kind,  # type: ignore[arg-type]
             present=present,
-            body_region=body_region(text, start, end) or body_region(text, end, right)
-            or last_region(text, left, start),
+            body_region=_finding_region(text, start, end, left, right),
             detail=detail or (dermatome.group(0) if dermatome else None),
             evidence=d.evidence(start, end),
         ))
@@ -507,6 +518,16 @@ def _neuro_findings(d: _Doc) -> list[NeuroFinding]:
     found += _reflexes(d, covered)
     found += _straight_leg_raise(d)
     return found
+
+
+def _finding_region(text: str, start: int, end: int, left: int, right: int) -> BodyRegion | None:
+    """The region a finding names, else the place after it ("... in the left foot"), else the nearest before."""
+    inside = body_region(text, start, end)
+    if inside:
+        return inside
+    if P.PLACE_AFTER.match(text, end):
+        return body_region(text, end, right) or last_region(text, left, start)
+    return last_region(text, left, start) or body_region(text, end, right)
 
 
 def _reflexes(d: _Doc, covered: list[tuple[int, int, str]]) -> list[NeuroFinding]:

@@ -161,17 +161,26 @@ SEX_WORDS = {"male": "male", "man": "male", "gentleman": "male", "female": "fema
 # ---------------------------------------------------------------------------------------------
 
 DIAGNOSIS_LEAD = Trigger(
-    r"diagnos(?:is|es|ed)\b(?:[^.;:\n]{0,40}?\b(?:include[sd]?|are|is|was|were|of|as|with|as having)\b)?"
+    r"diagnos(?:is|es|ed)\b(?:[^.;:\n]{0,40}?\b(?:include[sd]?|are|is|was|were|of|as|with|as having)\b"
+    r"(?:\s+(?:noted|documented|listed|reported)\s+(?:to include|as))?)?"
     r"\s*:?\s*|(?:treated|treatments?) for\s+|claim for\s+",
     ("diagnos", "treated for", "treatment", "claim for"),
 )
+# "Diagnoses: A. B." at the start of a line: the list runs to the end of the line.
+DIAGNOSIS_HEADING = re.compile(r"diagnos[ie]s\s*:", _I)
 # Where the diagnosis list of a sentence ends.
 DIAGNOSIS_STOP = re.compile(
     r"\s+(?:reportedly|associated with|who\b|which\b|after\b|since\b|and has been|sustained|following\b|due to"
-    r"|on \d|dated\b|per\b|according\b|incurring|with a date|in a\b|at the\b|from \d)|\s*\(\d|[.;:](?:\s|$)",
+    r"|on \d|dated\b|per\b|according\b|incurring|with a date|from \d)|\s*\(\d|[.:](?:\s|$)",
     _I,
 )
-DIAGNOSIS_SPLIT = re.compile(r";\s*|,\s*(?:and\s+|or\s+)?")
+DIAGNOSIS_ITEM_BREAK = re.compile(
+    r"\.\s+|;\s*|,\s*(?:and\s+|or\s+)?|\s+and\s+(?=rule out|r/o|possible|probable|suspected)", _I
+)
+# A list item that carries on the tissue list of the item before it.
+DIAGNOSIS_CONTINUES = re.compile(r"(?:fascia|tendons?|ligaments?|muscles?)\b(?! strain| sprain)", _I)
+# ICD encounter suffixes are not diagnoses of their own.
+DIAGNOSIS_NOT_ITEM = re.compile(r"(?:initial|subsequent) encounter|sequela|unspecified|not otherwise specified", _I)
 DIAGNOSIS_AND = re.compile(r"\s+and\s+(?!/|or\b)", _I)
 DIAGNOSIS_TRIM = re.compile(
     r"^(?:\"|'|a\s+|an\s+|the\s+|and\s+|or\s+|include\s+|that include\s+|(?:documented|noted|listed|given)\s+as\s+"
@@ -370,6 +379,8 @@ SLR = Trigger(r"\bstraight[- ]leg[- ]rais(?:e|ing)(?:\s+(?:test|testing|sign|exa
               r"|\bLas[eè]gue'?s?(?: sign| test)?", "straight|slr|las")
 POSITIVE = re.compile(r"\bpositive\b|\(\+\)|\+", _I)
 NEGATIVE = re.compile(r"\bnegative\b|\(-\)", _I)
+# A finding followed by its place: "decreased sensation in the L5 dermatome", "numbness into the feet".
+PLACE_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:in|of|to|at|along|over|into|down|involving|about|on|throughout)\b", _I)
 DERMATOME = re.compile(r"\b[CLTS]\d(?:\s*(?:-|to|and|through)\s*[CLTS]?\d)?\s+(?:dermatom\w+|distribution|nerve root)"
                        r"|\b(?:dermatom\w+|distribution) (?:of )?[CLTS]\d(?:\s*(?:-|to|and)\s*[CLTS]?\d)?")
 
