@@ -91,7 +91,8 @@ LEXICON: dict[str, Drug] = {
         "cyclophene": "cyclobenzaprine cream", "menthoderm": "methyl salicylate/menthol",
     }),
     **_entries("compounded_oral", {
-        "deprizine": "ranitidine (compounded oral suspension)", "tabradol": "cyclobenzaprine (compounded oral "
+        "deprizine": "ranitidine (compounded oral suspension)", "tabradol": "cyclobenzaprine (compounded "
+        "oral "
         "suspension)", "fanatrex": "gabapentin (compounded oral suspension)",
         "dicopanol": "diphenhydramine (compounded oral suspension)",
     }),

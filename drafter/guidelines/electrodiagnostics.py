@@ -105,9 +105,12 @@ ELECTRODIAGNOSTICS = register(Rule(
     title="EMG and nerve conduction studies",
     citation=lambda context: citations.chronic_pain(context.era, "Electrodiagnostic testing (EMG/NCS)"),
     summary=(
-        "The MTUS treats EMG and nerve conduction studies as separate tests that locate the source of "
-        "neurologic symptoms, so each needs symptoms or signs in the limb tested. In the legs, nerve conduction "
-        "studies are not recommended for presumed nerve-root symptoms, and EMG is an option after about a month "
+        "The MTUS chronic pain guidelines treat EMG and nerve conduction studies as separate tests that "
+        "locate the source of "
+        "neurologic symptoms, so each needs symptoms or signs in the limb tested. In the legs, nerve "
+        "conduction "
+        "studies are not recommended for presumed nerve-root symptoms, and EMG is an option after about a "
+        "month "
         "of conservative care when a radiculopathy is not already obvious. In the arms, nerve conduction "
         "studies confirm carpal tunnel syndrome or tell it from a cervical radiculopathy, while EMG is "
         "generally not needed for carpal tunnel syndrome. Repeat testing needs a change in the findings."
@@ -116,7 +119,8 @@ ELECTRODIAGNOSTICS = register(Rule(
         Criterion("neurologic_symptoms", "Neurologic symptoms or signs in the limbs to be tested.",
                   neurologic_symptoms, supported_by=("069", "085", "087", "088", "165")),
         Criterion("appropriate_study", "The study asked for is the one the question needs (no leg NCS for "
-                  "presumed radiculopathy; no EMG for plain carpal tunnel syndrome; not when the diagnosis is "
+                  "presumed radiculopathy; no EMG for plain carpal tunnel syndrome; not when the "
+                  "diagnosis is "
                   "already clear).", right_study, supported_by=("008", "035", "057", "066", "129")),
         Criterion("symptoms_persist", "Symptoms persist after a period of conservative care (about a month).",
                   symptoms_persist, supported_by=("008", "066", "087")),

@@ -129,7 +129,8 @@ SPINAL_SUPPORT = register(Rule(
     citation=lambda context: citations.acoem(
         citations.NECK if "cervical" in context.details.body_regions else citations.LOW_BACK, "Physical Methods"),
     summary=(
-        "ACOEM finds no lasting benefit from lumbar supports beyond the acute phase of symptom relief, and does "
+        "ACOEM finds no lasting benefit from lumbar supports beyond the acute phase of symptom relief, "
+        "and does "
         "not recommend them to prevent back pain; soft collars likewise have no role beyond brief early use."
     ),
     criteria=(Criterion("acute_phase", "The support is for the acute phase of symptoms.", acute_phase,
@@ -213,7 +214,8 @@ MOBILITY_AIDS = register(Rule(
     citation=lambda context: citations.odg("Knee & Leg Chapter, Walking aids (canes, crutches, braces, orthoses, "
                                            "& walkers)"),
     summary=(
-        "ODG supports walking aids when a condition limits weight bearing or walking, such as a fracture or the "
+        "ODG supports walking aids when a condition limits weight bearing or walking, such as a fracture "
+        "or the "
         "period after lower-limb surgery; without such a limitation they are not needed."
     ),
     criteria=(Criterion("weight_bearing_limited", "A condition that limits weight bearing or walking.",

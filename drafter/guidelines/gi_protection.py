@@ -56,10 +56,14 @@ GI_PROTECTION = register(Rule(
     title="Proton pump inhibitors and H2 blockers",
     citation=lambda context: citations.chronic_pain(context.era, "NSAIDs, GI symptoms & cardiovascular risk"),
     summary=(
-        "The MTUS adds a proton pump inhibitor or H2 blocker to an NSAID only for patients at intermediate or "
-        "high risk of a gastrointestinal event: older than 65, with a past ulcer, bleed or perforation, taking "
-        "aspirin, a corticosteroid or an anticoagulant, or on high or combined NSAID doses; or when the NSAID "
-        "causes dyspepsia. Patients without such a risk factor do not need one, and long-term use has its own "
+        "The MTUS chronic pain guidelines add a proton pump inhibitor or H2 blocker to an NSAID only for "
+        "patients at intermediate or "
+        "high risk of a gastrointestinal event: older than 65, with a past ulcer, bleed or perforation, "
+        "taking "
+        "aspirin, a corticosteroid or an anticoagulant, or on high or combined NSAID doses; or when the "
+        "NSAID "
+        "causes dyspepsia. Patients without such a risk factor do not need one, and long-term use has its "
+        "own "
         "risks."
     ),
     criteria=(

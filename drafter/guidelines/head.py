@@ -24,9 +24,10 @@ EEG = register(Rule(
     rule_id="electroencephalography",
     category="electroencephalography",
     title="Electroencephalogram (EEG)",
-    citation=lambda context: citations.odg("Head Chapter, EEG (neurofeedback)"),
+    citation=lambda context: citations.odg("Head Chapter, EEG"),
     summary=(
-        "ODG supports an EEG after head injury when the patient has had a seizure or altered consciousness, or "
+        "ODG supports an EEG after head injury when the patient has had a seizure or altered "
+        "consciousness, or "
         "fails to improve as expected; it is not a routine test for headache or neck complaints."
     ),
     criteria=(Criterion("indication", "A seizure, altered consciousness, or a head injury failing to improve.",

@@ -85,10 +85,12 @@ EPIDURAL = register(Rule(
     title="Epidural steroid injections",
     citation=lambda context: citations.chronic_pain(context.era, "Epidural steroid injections (ESIs)"),
     summary=(
-        "The MTUS offers epidural steroid injections as an option for radicular pain, to help progress in an "
+        "The MTUS chronic pain guidelines offer epidural steroid injections as an option for radicular "
+        "pain, to help progress in an "
         "active treatment programme. Radiculopathy must be shown on examination and confirmed by imaging or "
         "electrodiagnostic testing, and the pain must have resisted conservative care such as exercise, "
-        "physical methods, NSAIDs and muscle relaxants. A repeat injection needs at least half the pain gone, "
+        "physical methods, NSAIDs and muscle relaxants. A repeat injection needs at least half the pain "
+        "gone, "
         "with less medication, for six to eight weeks after the last one."
     ),
     criteria=(
@@ -133,7 +135,9 @@ FACET = register(Rule(
     title="Facet joint injections, medial branch blocks and radiofrequency ablation",
     citation=lambda context: citations.chronic_pain(context.era, "Facet blocks"),
     summary=(
-        "ACOEM rates facet joint steroid injections as of questionable merit for back pain. The MTUS allows at "
+        "ACOEM rates facet joint steroid injections as of questionable merit for back pain. The MTUS "
+        "chronic pain "
+        "guidelines allow at "
         "most one diagnostic set of blocks, for pain that is not radicular and is suspected to come from the "
         "facet joints, at no more than two levels, after conservative care has failed; radiofrequency "
         "ablation follows only a clearly positive diagnostic block."
@@ -160,7 +164,8 @@ PRP = register(Rule(
     title="Platelet-rich plasma injections",
     citation=lambda context: citations.odg("PRP"),
     summary=(
-        "ODG does not recommend platelet-rich plasma injections for musculoskeletal conditions outside research "
+        "ODG does not recommend platelet-rich plasma injections for musculoskeletal conditions outside "
+        "research "
         "settings, because good-quality evidence of benefit is lacking."
     ),
     criteria=(Criterion("recommended", "The injection is recommended for the condition.", prp_not_recommended,

@@ -96,8 +96,10 @@ JOINT_MRI = register(Rule(
     title="MRI of the shoulder, elbow, wrist/hand, hip, knee or ankle/foot",
     citation=lambda context: chapter_citation(context, "MRI (magnetic resonance imaging)"),
     summary=(
-        "The ACOEM limb chapters hold that most joint complaints need no special study until four to six weeks "
-        "of conservative care have failed, red flags aside. MRI then serves to confirm a suspected structural "
+        "The ACOEM limb chapters hold that most joint complaints need no special study until four to six "
+        "weeks "
+        "of conservative care have failed, red flags aside. MRI then serves to confirm a suspected "
+        "structural "
         "lesion, such as a rotator cuff or meniscal tear or instability, when the answer would change "
         "management, typically a decision about surgery; routine imaging without that question finds "
         "incidental changes. ODG adds that a repeat MRI needs a significant change in symptoms or findings."
@@ -141,7 +143,8 @@ XRAY = register(Rule(
     summary=(
         "The ACOEM chapters do not recommend routine plain films of the spine or limbs without a red flag, "
         "such as a suspected fracture after trauma, a tumour or an infection, even when pain has lasted some "
-        "weeks; for the knee, fracture rules (effusion after a blow, focal bony tenderness, inability to bear "
+        "weeks; for the knee, fracture rules (effusion after a blow, focal bony tenderness, inability to "
+        "bear "
         "weight or to flex) decide. Repeat films need a change in the clinical picture."
     ),
     criteria=(

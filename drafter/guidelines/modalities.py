@@ -65,9 +65,12 @@ PASSIVE_MODALITIES = register(Rule(
     citation=lambda context: citations.acoem(citations.LOW_BACK, "Physical Methods")
     if not is_massage(context) else citations.chronic_pain(context.era, "Massage therapy"),
     summary=(
-        "The guidelines favour active therapy. Passive treatments given in the clinic, such as therapeutic "
-        "ultrasound, traction, diathermy and electrical stimulation, lack evidence of lasting benefit, and heat "
-        "or cold applied at home work as well as in the clinic. Massage is an option only as an adjunct to an "
+        "The MTUS chronic pain guidelines and ACOEM favour active therapy. Passive treatments given in "
+        "the clinic, such as therapeutic "
+        "ultrasound, traction, diathermy and electrical stimulation, lack evidence of lasting benefit, "
+        "and heat "
+        "or cold applied at home work as well as in the clinic. Massage is an option only as an adjunct "
+        "to an "
         "exercise programme, for about 4 to 6 visits."
     ),
     criteria=(
@@ -115,8 +118,10 @@ TENS = register(Rule(
     title="TENS unit",
     citation=tens_citation,
     summary=(
-        "The MTUS does not support TENS as a treatment on its own. A one-month home trial is an option as an "
-        "adjunct to an evidence-based functional restoration programme for neuropathic pain, complex regional "
+        "The MTUS chronic pain guidelines do not support TENS as a treatment on its own. A one-month home "
+        "trial is an option as an "
+        "adjunct to an evidence-based functional restoration programme for neuropathic pain, complex "
+        "regional "
         "pain syndrome, spasticity, multiple sclerosis or phantom limb pain. Buying a unit requires a "
         "documented trial showing how often it was used and what it did for pain and function."
     ),

@@ -70,7 +70,8 @@ MUSCLE_RELAXANTS = register(Rule(
     title="Muscle relaxants (oral)",
     citation=relaxant_citation,
     summary=(
-        "The MTUS treats muscle relaxants as a second-line choice, used with caution, for short courses "
+        "The MTUS chronic pain guidelines treat muscle relaxants as a second-line choice, used with "
+        "caution, for short courses "
         "during an acute exacerbation of chronic back pain. Their benefit is greatest in the first few days "
         "and fades with time, while sedation and dependence risks remain; cyclobenzaprine in particular is "
         "not recommended for more than two to three weeks, and carisoprodol is not recommended at all. "

@@ -72,7 +72,8 @@ ANTICONVULSANTS = register(Rule(
     title="Anticonvulsants for pain (gabapentin, pregabalin)",
     citation=lambda context: citations.chronic_pain(context.era, "Antiepilepsy drugs (AEDs)"),
     summary=(
-        "The MTUS treats gabapentin and pregabalin as first-line drugs for neuropathic pain, such as painful "
+        "The MTUS chronic pain guidelines treat gabapentin and pregabalin as first-line drugs for "
+        "neuropathic pain, such as painful "
         "diabetic neuropathy, post-herpetic neuralgia or nerve-root pain, but not for pain without a "
         "neuropathic cause. A trial titrates over several weeks; continuing needs documented pain relief "
         "(30 to 50 percent is a moderate to good response) and functional benefit, with side effects checked."
@@ -92,10 +93,12 @@ ANTIDEPRESSANTS = register(Rule(
     title="Antidepressants for pain or depression",
     citation=lambda context: citations.chronic_pain(context.era, "Antidepressants for chronic pain"),
     summary=(
-        "In the MTUS, antidepressants are a first choice for nerve pain and may also help other chronic pain; "
+        "In the MTUS chronic pain guidelines, antidepressants are a first choice for nerve pain and may "
+        "also help other chronic pain; "
         "tricyclics come first unless they fail or are not tolerated. SSRIs are not "
         "recommended for pain itself but may treat depression. Treatment is judged on pain, function, use of "
-        "other pain medication, sleep and mood, and side effects, so continuing needs those outcomes recorded."
+        "other pain medication, sleep and mood, and side effects, so continuing needs those outcomes "
+        "recorded."
     ),
     criteria=(
         Criterion("indication", "Neuropathic pain or a mood disorder the drug treats (SSRIs: depression only).",

@@ -85,7 +85,8 @@ NSAIDS = register(Rule(
     title="Oral non-steroidal anti-inflammatory drugs",
     citation=lambda context: citations.chronic_pain(context.era, "NSAIDs (non-steroidal anti-inflammatory drugs)"),
     summary=(
-        "The MTUS supports anti-inflammatory drugs for osteoarthritis, for flares of back pain and for other "
+        "The MTUS chronic pain guidelines support anti-inflammatory drugs for osteoarthritis, for flares "
+        "of back pain and for other "
         "moderate to severe musculoskeletal pain, at the lowest effective dose for the shortest time, "
         "because of gastrointestinal, cardiovascular and kidney risks. Evidence for them in long-term "
         "neuropathic pain is inconsistent. COX-2 inhibitors such as celecoxib are for patients at risk of GI "

@@ -147,12 +147,14 @@ OPIOIDS = register(Rule(
     title="Opioid analgesics, tramadol included",
     citation=opioid_citation,
     summary=(
-        "The MTUS opioid guidance allows a trial of an opioid only after non-opioid treatment has not "
+        "The MTUS opioid treatment guidelines (before 28 July 2016, the opioid sections of the "
+        "MTUS chronic pain guidelines) allow a trial of an opioid only after non-opioid treatment has not "
         "controlled the pain, with a check of the state prescription database (CURES) and drug testing. "
         "Continuing an opioid requires, at each visit, a record of the four A's: meaningful, quantified "
         "pain relief (analgesia), better function or return to work (activity), a review of side effects "
         "(adverse effects) and of misuse (aberrant behaviour), with periodic CURES checks and urine drug "
-        "testing. Without documented benefit the guideline calls for tapering rather than continuing. After a "
+        "testing. Without documented benefit the guideline calls for tapering rather than continuing. "
+        "After a "
         "severe acute injury such as a fracture, a short course for acute pain is appropriate."
     ),
     criteria=(

@@ -25,7 +25,8 @@ BARBITURATE_ANALGESICS = register(Rule(
     title="Barbiturate-containing analgesics (butalbital combinations)",
     citation=lambda context: citations.odg("Pain, Barbiturate-containing analgesic agents (BCAs)"),
     summary=(
-        "ODG does not recommend barbiturate-containing analgesics such as butalbital combinations for chronic "
+        "ODG does not recommend barbiturate-containing analgesics such as butalbital combinations for "
+        "chronic "
         "pain: there is no good evidence of a clinically important benefit from the barbiturate, and they "
         "carry risks of dependence, overuse and rebound headache."
     ),
@@ -47,7 +48,8 @@ COMPOUNDED_ORAL = register(Rule(
     title="Compounded oral suspensions (e.g. kits sold under brand names)",
     citation=lambda context: citations.chronic_pain(context.era, "Compound drugs"),
     summary=(
-        "The MTUS does not treat compounded drugs as a first-line therapy. A compounded oral suspension of a "
+        "The MTUS chronic pain guidelines do not treat compounded drugs as a first-line therapy. A "
+        "compounded oral suspension of a "
         "drug available as a standard tablet needs a documented reason the worker cannot take the tablet."
     ),
     criteria=(Criterion("reason_for_compound", "A reason the standard tablet form cannot be used is documented.",
@@ -76,8 +78,10 @@ ANTIEMETICS = register(Rule(
     title="Antiemetics (ondansetron, promethazine)",
     citation=lambda context: citations.chronic_pain(context.era, "Antiemetics (for opioid nausea)"),
     summary=(
-        "The MTUS does not recommend antiemetics for nausea caused by chronic opioid use, which usually fades "
-        "with time. Ondansetron is approved for nausea after surgery, after chemotherapy or radiation, and in "
+        "The MTUS chronic pain guidelines do not recommend antiemetics for nausea caused by chronic "
+        "opioid use, which usually fades "
+        "with time. Ondansetron is approved for nausea after surgery, after chemotherapy or radiation, "
+        "and in "
         "acute gastroenteritis, and a request for it still needs a stated quantity."
     ),
     criteria=(Criterion("approved_indication", "Nausea from an approved cause (surgery, chemotherapy, "

@@ -52,7 +52,8 @@ PHYSICAL_THERAPY = register(Rule(
     title="Physical or occupational therapy (not postsurgical)",
     citation=lambda context: citations.chronic_pain(context.era, "Physical medicine treatment"),
     summary=(
-        "The MTUS physical medicine section favours active, progressively self-directed therapy: visits "
+        "The physical medicine section of the MTUS chronic pain guidelines favours active, progressively "
+        "self-directed therapy: visits "
         "start at up to three a week and fade to one or fewer as the patient takes over a home exercise "
         "programme. It supports about 9 to 10 visits over 8 weeks for muscle pain, 8 to 10 visits over 4 "
         "weeks for nerve-root irritation, and 24 visits over 16 weeks for complex regional pain syndrome. "
@@ -106,7 +107,8 @@ CHIROPRACTIC = register(Rule(
     title="Chiropractic care, manipulation and manual therapy",
     citation=lambda context: citations.chronic_pain(context.era, "Manual therapy & manipulation"),
     summary=(
-        "The MTUS manual therapy section supports manipulation for musculoskeletal pain, chiefly of the "
+        "The manual therapy section of the MTUS chronic pain guidelines supports manipulation for "
+        "musculoskeletal pain, chiefly of the "
         "back, as a trial of about 6 visits over 2 weeks. If that trial produces objective functional "
         "improvement, care may continue to a total of about 18 visits over 6 to 8 weeks. Maintenance care "
         "is not considered medically necessary, and manual therapy is not recommended for the knee, the "

@@ -13,6 +13,7 @@ document counts against the request, because in IMR the records must support it.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import re
@@ -148,8 +149,9 @@ def register(rule: Rule) -> Rule:
     return rule
 
 
+@functools.cache
 def load_topics() -> None:
-    """Import every module of drafter.guidelines so each topic module registers its rules."""
+    """Import every module of drafter.guidelines (once) so each topic module registers its rules."""
     package = importlib.import_module("drafter.guidelines")
     for module in sorted(info.name for info in pkgutil.iter_modules(package.__path__)):
         importlib.import_module(f"drafter.guidelines.{module}")

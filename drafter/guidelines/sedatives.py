@@ -68,7 +68,8 @@ BENZODIAZEPINES = register(Rule(
     title="Benzodiazepines",
     citation=lambda context: citations.chronic_pain(context.era, "Benzodiazepines"),
     summary=(
-        "The MTUS does not recommend benzodiazepines for long-term use, because their benefit is unproven and "
+        "The MTUS chronic pain guidelines do not recommend benzodiazepines for long-term use, because "
+        "their benefit is unproven and "
         "tolerance and dependence develop quickly; most guidelines limit them to about four weeks."
     ),
     criteria=(

@@ -50,7 +50,8 @@ DRUG_TESTING = register(Rule(
     citation=lambda context: citations.opioids(context.era, f"3.3.6 {CHRONIC_PART}: Use of Urine Drug Testing "
                                                "(UDT)", "Drug testing"),
     summary=(
-        "The MTUS uses urine drug testing to check adherence and detect non-prescribed substances in workers "
+        "The MTUS opioid treatment guidelines use urine drug testing to check adherence and detect "
+        "non-prescribed substances in workers "
         "who take opioids or are about to start them: at the start of treatment, then at a frequency set by "
         "the risk of misuse, about twice a year and up to four times a year or more when misuse is a concern."
     ),
@@ -105,7 +106,8 @@ HOME_HEALTH = register(Rule(
     title="Home health services",
     citation=lambda context: citations.chronic_pain(context.era, "Home health services"),
     summary=(
-        "The MTUS supports home health services for medical treatment of workers who are homebound, part time "
+        "The MTUS chronic pain guidelines support home health services for medical treatment of workers "
+        "who are homebound, part time "
         "or intermittently, generally no more than 35 hours a week, for example for a short period after "
         "major surgery or hospitalization. Homemaker services and personal care such as bathing and dressing "
         "are not covered when they are the only care needed."
@@ -161,7 +163,8 @@ TRANSPORTATION = register(Rule(
     citation=lambda context: citations.odg("Knee & Leg Chapter, Transportation (to & from appointments)"),
     summary=(
         "ODG supports medically necessary transportation to appointments in the same community for patients "
-        "whose disability prevents them from travelling on their own, such as after certain surgery, not as a "
+        "whose disability prevents them from travelling on their own, such as after certain surgery, not "
+        "as a "
         "general convenience."
     ),
     criteria=(Criterion("unable_to_travel", "A disability prevents self-transport.", cannot_travel,
@@ -192,7 +195,8 @@ INPATIENT_REHAB = register(Rule(
     summary=(
         "ODG supports a short stay in a skilled nursing or inpatient rehabilitation facility right after an "
         "acute hospital stay for a major operation or injury, when the patient needs daily skilled care or "
-        "intensive therapy (about three hours a day for inpatient rehabilitation) that cannot be given at home."
+        "intensive therapy (about three hours a day for inpatient rehabilitation) that cannot be given at "
+        "home."
     ),
     criteria=(Criterion("post_acute_need", "A recent operation or disabling injury needing daily skilled care "
                         "or intensive therapy.", rehab_need, supported_by=("006", "092")),),
@@ -229,7 +233,8 @@ PSYCHOLOGICAL_CARE = register(Rule(
     citation=lambda context: citations.chronic_pain(context.era, "Psychological evaluations, Psychological "
                                                     "treatment"),
     summary=(
-        "The MTUS recommends psychological evaluation in chronic pain to find psychological factors that "
+        "The MTUS chronic pain guidelines recommend psychological evaluation in chronic pain to find "
+        "psychological factors that "
         "hinder recovery and to decide whether further psychological care is needed, and supports "
         "psychological treatment, such as cognitive behavioural therapy in an initial trial of a few visits, "
         "when such a condition affects recovery. Continuing treatment needs functional improvement."
@@ -261,7 +266,8 @@ FCE = register(Rule(
     citation=lambda context: citations.acoem(citations.GENERAL_APPROACHES,
                                              "Cornerstones of Disability Prevention and Management"),
     summary=(
-        "ACOEM allows a functional capacity evaluation when it is needed to translate impairment into specific "
+        "ACOEM allows a functional capacity evaluation when it is needed to translate impairment into "
+        "specific "
         "work limits; ODG adds that it is not routine, but fits cases where return to work has failed or "
         "reports on capacity conflict, or before a work hardening programme, near the end of treatment."
     ),
@@ -303,7 +309,8 @@ CONSULTATION = register(Rule(
     citation=lambda context: citations.acoem(citations.GENERAL_APPROACHES,
                                              "Cornerstones of Disability Prevention and Management"),
     summary=(
-        "ACOEM supports referral to a specialist when the diagnosis is uncertain or complex, when psychosocial "
+        "ACOEM supports referral to a specialist when the diagnosis is uncertain or complex, when "
+        "psychosocial "
         "factors are present, or when the plan of care may benefit from additional expertise, for example a "
         "surgeon's opinion on a lesion that has not responded to conservative care."
     ),

@@ -98,10 +98,13 @@ TOPICAL_ANALGESICS = register(Rule(
     title="Topical analgesics and compounded creams",
     citation=topical_citation,
     summary=(
-        "The MTUS regards most topical analgesics as experimental, with few controlled trials. They are an "
-        "option chiefly for neuropathic pain once antidepressants and anticonvulsants have failed. A compound "
+        "The MTUS chronic pain guidelines regard most topical analgesics as experimental, with few "
+        "controlled trials. They are an "
+        "option chiefly for neuropathic pain once antidepressants and anticonvulsants have failed. A "
+        "compound "
         "is not recommended if any one of its ingredients is not: topical gabapentin, baclofen and other "
-        "muscle relaxants, ketoprofen, and lidocaine in any form but the dermal patch all fall in that group. "
+        "muscle relaxants, ketoprofen, and lidocaine in any form but the dermal patch all fall in that "
+        "group. "
         "Topical NSAIDs such as diclofenac gel are supported for a limited time for osteoarthritis or "
         "tendinitis of joints close to the skin (knee, elbow, ankle, foot, hand, wrist), not for the spine, "
         "hip or shoulder."
@@ -145,8 +148,10 @@ LIDOCAINE_PATCH = register(Rule(
     title="Lidocaine 5% patch (Lidoderm)",
     citation=lambda context: citations.chronic_pain(context.era, "Lidoderm (lidocaine patch)"),
     summary=(
-        "The MTUS allows the lidocaine dermal patch for localized peripheral neuropathic pain once a first-line "
-        "agent (a tricyclic or SNRI antidepressant, or an anticonvulsant such as gabapentin or pregabalin) has "
+        "The MTUS chronic pain guidelines allow the lidocaine dermal patch for localized peripheral "
+        "neuropathic pain once a first-line "
+        "agent (a tricyclic or SNRI antidepressant, or an anticonvulsant such as gabapentin or "
+        "pregabalin) has "
         "been tried. It is not a first-line treatment and is not recommended for muscle or joint pain."
     ),
     criteria=(

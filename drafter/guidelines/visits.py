@@ -97,8 +97,8 @@ def functional_improvement(context: Context, modalities: tuple[TreatmentModality
         return not_documented(f"The request continues earlier {label}, and the records do not document "
                               "objective functional improvement from it.")
     if better:
-        return not_documented(f"The records report the earlier {label} helped, but do not document an "
+        return not_documented(f"The records report the earlier {listing(better)} helped, but do not document an "
                               "objective functional gain (better daily activities or fewer work "
                               "restrictions).", better)
     return not_documented(f"The records do not document objective functional improvement after the earlier "
-                          f"{label} ({listing(courses)}).", courses)
+                          f"{listing(courses)}.", courses)
