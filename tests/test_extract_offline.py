@@ -194,6 +194,11 @@ def test_medication_start_date_and_duration() -> None:
     assert tizanidine.drug_class == "muscle_relaxant" and tizanidine.duration_weeks == pytest.approx(13.0)
 
 
+def test_medication_used_for_the_past_year() -> None:
+    s = extract("She has been taking Soma for the past year.")
+    assert [(m.drug_class, m.duration_weeks) for m in s.medications] == [("carisoprodol", 52.0)]
+
+
 def test_refilled_medication_counts_as_in_use() -> None:
     s = extract("Plan: refill Naproxen 550 mg and start Lyrica.")
     assert [m.name for m in s.medications] == ["Naproxen 550 mg"]

@@ -423,7 +423,7 @@ def _medications(d: _Doc) -> list[MedicationUse]:
                 end = date.end() if start_date else end
         duration = P.DURATION.search(text, m.end(), horizon)
         if duration and start_date is None:
-            n = duration.group("n").lower()
+            n = (duration.group("n") or duration.group("n_past") or "a").lower()  # "for the past year": one
             count = 1 if n in ("a", "an") else to_int(n)
             weeks = round(count * _WEEKS_PER_UNIT[duration.group("unit").lower().rstrip("s")], 1)
             end = duration.end()

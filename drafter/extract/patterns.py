@@ -289,11 +289,10 @@ MEDICATION = Trigger(
 )
 SINCE = re.compile(r"\bsince\s+(?:at least\s+|approximately\s+|about\s+|early\s+|late\s+)?", _I)
 DURATION = re.compile(
-    rf"\bfor\s+(?:at least\s+|approximately\s+|about\s+|over\s+|more than\s+|the (?:past|last)\s+)?"
-    rf"(?P<n>{NUMBER}|a|an)\s+(?P<unit>weeks?|months?|years?)\b",
+    rf"\b(?:for|over)\s+(?:(?:at least|approximately|about|over|more than)\s+)?(?:the (?:past|last)\s+"
+    rf"(?:(?P<n_past>{NUMBER})\s+)?|(?P<n>{NUMBER}|a|an)\s+)(?P<unit>weeks?|months?|years?)\b",
     _I,
 )
-STOPPED = re.compile(r"\b(?:discontinu\w+|stopped|ceased|no longer)\b", _I)
 
 # ---------------------------------------------------------------------------------------------
 # neurologic findings: (pattern, kind, present when not negated)
