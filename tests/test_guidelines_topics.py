@@ -117,6 +117,12 @@ CASES = [
      "shoulder").dx("shoulder pain", "shoulder"), "structural_question", MET, Outcome.OVERTURNED),
     ("joint-mri-nothing", "MRI of the left shoulder", lambda: Case().dx("shoulder pain", "shoulder"),
      "structural_question", NOT_DOCUMENTED, Outcome.UPHELD),
+    ("knee-mri-acute-tear", "MRI of the right knee", lambda: Case(injury=dt.date(2016, 11, 10))
+     .dx("medial meniscus tear", "knee"), "conservative_care_failed", MET, Outcome.OVERTURNED),
+    ("knee-mri-old-tear", "MRI of the right knee", lambda: Case().dx("medial meniscus tear", "knee"),
+     "conservative_care_failed", NOT_DOCUMENTED, Outcome.UPHELD),
+    ("shoulder-mri-stalled", "MRI of the right shoulder", lambda: Case().dx("shoulder sprain", "shoulder")
+     .tx("physical_therapy", region="shoulder").function(False), "structural_question", MET, Outcome.OVERTURNED),
     ("xray-remote-fracture", "X-rays of the left shoulder", lambda: Case().dx("thumb fracture", "wrist_hand")
      .flag("fracture"), "red_flag", NOT_DOCUMENTED, Outcome.UPHELD),
     ("xray-fracture-here", "X-rays of the left shoulder", lambda: Case().dx("humerus fracture", "shoulder")

@@ -7,6 +7,7 @@ Criteria confirmed against dev letters quoting the guidelines:
 - MRI confirms a suspected structural lesion (tear, instability) when it would change management, such
   as surgery; not for routine evaluation without a surgical question: 014, 028, 045, 047, 101, 127, 175;
 - failure to progress in a strengthening programme meant to avoid surgery: 101, 127;
+- acute knee trauma with a suspected ligament or cartilage disruption (ODG): 036;
 - repeat MRI only with a significant change: 014, 122, 175;
 - X-rays and CT need a red flag (fracture, trauma, tumour, infection) or, for CT, bony detail before a
   procedure: 043, 066, 077, 125, 142, 183.
@@ -20,6 +21,7 @@ from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_d
 from drafter.guidelines.spine_imaging import MRI_PATTERN, SPINE
 from drafter.models import BodyRegion, GuidelineCitation
 
+KNEE_DISRUPTION = r"menisc|ligament|\bacl\b|\bpcl\b|\bmcl\b|\blcl\b|derangement|dislocat|osteochondral"
 STRENGTHENING = ("physical_therapy", "occupational_therapy", "home_exercise")
 LIMBS: tuple[BodyRegion, ...] = ("shoulder", "elbow", "wrist_hand", "hip", "knee", "ankle_foot",
                                  "upper_extremity", "lower_extremity")
@@ -40,11 +42,26 @@ def limb_regions(context: Context) -> list[BodyRegion]:
         context.details.body_regions)
 
 
+def acute_knee_derangement(context: Context) -> list:
+    """ODG: MRI right after acute knee trauma when a ligament or cartilage disruption is suspected."""
+    if "knee" not in context.details.body_regions:
+        return []
+    header = context.summary.header
+    basis = header.ur_denial_date or header.date_assigned or header.application_received
+    if header.date_of_injury is None or basis is None or basis - header.date_of_injury > common.TRAUMA_WINDOW:
+        return []
+    return diagnoses(context.summary, KNEE_DISRUPTION, ("knee",))
+
+
 def conservative_care_failed(context: Context) -> Check:
     flags = common.imaging_red_flags(context, context.details.body_regions)
     if flags:
         return met(f"A red flag is present ({listing(flags)}), so imaging need not wait for conservative care.",
                    flags)
+    acute = acute_knee_derangement(context)
+    if acute:
+        return met(f"The knee was injured recently and a ligament or cartilage disruption is suspected "
+                   f"({listing(acute)}), so imaging need not wait for conservative care.", acute)
     return common.conservative_care_failed(context, limb_regions(context) or None)
 
 
@@ -59,10 +76,14 @@ def structural_question(context: Context) -> Check:
     planned = surgeries(context.summary, regions or None, statuses=("planned", "authorized"))
     if planned:
         return met(f"Surgery is being considered ({listing(planned)}).", planned)
-    stalled = [course for course in treatments(context.summary, STRENGTHENING, regions or None)
-               if course.response == "not_improved"]
+    therapy = treatments(context.summary, STRENGTHENING, regions or None)
+    stalled = [course for course in therapy if course.response == "not_improved"]
     if stalled:
         return met(f"The worker failed to progress in a strengthening programme ({listing(stalled)}).", stalled)
+    unchanged = [fact for fact in context.summary.functional_status if not fact.improved]
+    if therapy and unchanged:
+        return met(f"Function has not improved despite {listing(therapy)}: the worker failed to progress in a "
+                   "strengthening programme.", therapy + unchanged)
     return not_documented("The records do not describe a suspected structural lesion (such as a tear or "
                           "instability) or a surgical question the MRI would answer.")
 
