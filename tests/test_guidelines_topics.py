@@ -113,7 +113,7 @@ CASES = [
      .tx("physical_therapy", "not_improved", "knee"), "structural_question", MET, Outcome.OVERTURNED),
     ("joint-mri-improving", "MRI of the right knee", lambda: Case().dx("medial meniscus tear", "knee")
      .tx("physical_therapy", "improved", "knee"), "conservative_care_failed", NOT_MET, Outcome.UPHELD),
-    ("joint-mri-no-lesion", "MRI of the left shoulder", lambda: Case().tx("physical_therapy", "not_improved",
+    ("joint-mri-stalled-therapy", "MRI of the left shoulder", lambda: Case().tx("physical_therapy", "not_improved",
      "shoulder").dx("shoulder pain", "shoulder"), "structural_question", MET, Outcome.OVERTURNED),
     ("joint-mri-nothing", "MRI of the left shoulder", lambda: Case().dx("shoulder pain", "shoulder"),
      "structural_question", NOT_DOCUMENTED, Outcome.UPHELD),

@@ -64,13 +64,13 @@ def treatments(summary: CaseSummary, modalities: Iterable[TreatmentModality],
 
 
 def sessions_done(courses: Iterable[TreatmentCourse]) -> int | None:
-    """Visits completed over the courses, or None when any course has no stated count."""
-    total = 0
-    for course in courses:
-        if course.sessions is None:
-            return None
-        total += course.sessions
-    return total
+    """Visits completed over the courses whose count the records state, or None when none states one.
+
+    Mentions without a count are taken to repeat a counted course (records often name a course several
+    times); the finding lists every mention so the reviewer can see what was counted.
+    """
+    counts = [course.sessions for course in courses if course.sessions is not None]
+    return sum(counts) if counts else None
 
 
 def functional_status(summary: CaseSummary, terms: Iterable[str] | None = None) -> list[FunctionalStatus]:
