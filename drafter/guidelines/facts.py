@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from drafter.guidelines.drugs import drugs_in
 from drafter.models import (
+    AgeFact,
     BodyRegion,
     CaseSummary,
     Diagnosis,
@@ -24,6 +25,7 @@ from drafter.models import (
     SurgeryRecord,
     TreatmentCourse,
     TreatmentModality,
+    WorkStatus,
 )
 
 # The body regions whose neurologic findings bear on each spinal segment.
@@ -166,7 +168,11 @@ def describe(fact: Fact) -> str:
         return words(fact.kind) if fact.present else f"no {words(fact.kind)}"
     if isinstance(fact, FunctionalStatus):
         return "functional improvement" if fact.improved else "no functional improvement"
-    return type(fact).__name__
+    if isinstance(fact, AgeFact):
+        return f"age {fact.years}"
+    if isinstance(fact, WorkStatus):
+        return words(fact.status)
+    return fact.evidence.quote
 
 
 def listing(facts: Iterable[Fact]) -> str:

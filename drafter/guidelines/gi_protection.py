@@ -41,8 +41,8 @@ def gi_risk(context: Context) -> Check:
     age = context.summary.age
     older = [age] if age is not None and age.years > RISK_AGE else []
     if history or drugs or older:
-        return met(f"The records document a GI risk factor or symptom: {listing(history + drugs + older)}"
-                   f"{' (age over 65)' if older else ''}.", history + drugs + older)
+        return met(f"The records document a GI risk factor or symptom: {listing(history + drugs + older)}.",
+                   history + drugs + older)
     if age is not None:
         return not_documented(f"The worker is {age.years}, and the records document no ulcer, bleeding, "
                               "dyspepsia or risk-raising co-medication.", [age])

@@ -274,7 +274,7 @@ PREOP_TESTS: tuple[tuple[str, str, str, str], ...] = (
      "heart disease or its risk factors (hypertension, diabetes)"),
     ("chest X-ray", r"chest x-?ray|\bcxr\b", r"copd|asthma|pulmonary|lung|cardiac|heart|smok",
      "heart or lung disease"),
-    ("coagulation studies", r"\bpt/ptt\b|\bptt\b|\binr\b|coagulation|prothrombin",
+    ("coagulation study", r"\bpt/ptt\b|\bptt\b|\binr\b|coagulation|prothrombin",
      r"bleed|coagul|hemophilia|warfarin|coumadin|anticoag|liver|cirrhosis", "a bleeding history, liver disease "
      "or anticoagulant use"),
     ("urinalysis", r"\bua\b|urinalysis", r"urinary|bladder|kidney stone|uti\b",
