@@ -381,3 +381,30 @@ def test_describe_rules_lists_each_category_with_citation_and_criteria():
                      "chiropractic"):
         assert described[category]["citation"].startswith("Decision based on")
         assert all(criterion["requirement"] for criterion in described[category]["criteria"])
+
+
+def test_a_new_topic_registers_its_rule_and_drug_names_without_editing_the_engine():
+    from drafter.guidelines import drugs, rules
+    from drafter.guidelines.citations import chronic_pain
+    from drafter.guidelines.classify import parse_request
+
+    rule = rules.Rule(
+        rule_id="test-triptans", category="test_triptans", title="Triptans",
+        citation=lambda context: chronic_pain(context.era, "Triptans"),
+        summary="A made-up rule for this test.",
+        criteria=(rules.Criterion("always", "Nothing.", lambda context: rules.met("Nothing to check.")),),
+        drug_classes=("test_triptan",),
+    )
+    drugs.add_drugs("test_triptan", {"zzmigrafen": "zzmigrafen"})
+    rules.register(rule)
+    try:
+        assert parse_request("Zzmigrafen 5mg #9").category == "test_triptans"
+        decision = decide("Zzmigrafen 5mg #9", summary(Records("Migraine.")))
+        assert decision.outcome == Outcome.OVERTURNED and decision.rule_id == "test-triptans"
+        with pytest.raises(ValueError):
+            rules.register(rule)
+    finally:
+        rules._RULES.pop("test-triptans")
+        drugs.LEXICON.pop("zzmigrafen")
+        drugs._pattern.cache_clear()
+    assert parse_request("Zzmigrafen 5mg #9").category is None

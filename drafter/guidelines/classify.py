@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from drafter.guidelines.drugs import find_drug
-from drafter.guidelines.rules import all_rules
+from drafter.guidelines.rules import all_rules, load_topics
 from drafter.models import BodyRegion, Laterality, RequestDetails
 
 NUMBER_WORDS = {
@@ -175,6 +175,7 @@ def numbers(request: str) -> list[str]:
 
 def parse_request(text: str) -> RequestDetails:
     """What the request asks for: category, regions, side, visits, drug, strength, quantity, modifiers."""
+    load_topics()  # topic modules may add drug names before the request is read
     low = " ".join(text.lower().split())
     drug = find_drug(low)
     per_week, weeks = schedule(low)

@@ -1,11 +1,13 @@
 """Drug names (brand and generic) as requests write them, mapped to the generic name and the drug class.
 
 Classes are the ids rules list in `Rule.drug_classes`. Keys are lower-case and matched as whole words;
-longer names are tried first, so 'ultram er' wins over 'ultram'.
+longer names are tried first, so 'ultram er' wins over 'ultram'. A topic module may add names with
+`add_drugs` when it is imported.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -102,13 +104,25 @@ LEXICON: dict[str, Drug] = {
                               "promethazine": "promethazine", "phenergan": "promethazine"}),
 }
 
-_NAMES = sorted(LEXICON, key=lambda name: (-len(name), name))
-_PATTERN = re.compile(r"(?<![a-z])(" + "|".join(re.escape(name) for name in _NAMES) + r")(?![a-z])")
+def add_drugs(drug_class: str, names: dict[str, str]) -> None:
+    """Let a topic module teach the parser more drug names (name as written -> generic name)."""
+    for name, generic in names.items():
+        key = name.lower()
+        if key in LEXICON and LEXICON[key] != Drug(generic, drug_class):
+            raise ValueError(f"drug name {name!r} already means {LEXICON[key]}")
+        LEXICON[key] = Drug(generic, drug_class)
+    _pattern.cache_clear()
+
+
+@functools.cache
+def _pattern() -> re.Pattern[str]:
+    names = sorted(LEXICON, key=lambda name: (-len(name), name))
+    return re.compile(r"(?<![a-z])(" + "|".join(re.escape(name) for name in names) + r")(?![a-z])")
 
 
 def find_drug(text: str) -> tuple[str, Drug] | None:
     """The first drug named in the (lower-cased) text, as (name as written, lexicon entry)."""
-    match = _PATTERN.search(text.lower())
+    match = _pattern().search(text.lower())
     if match is None:
         return None
     return match.group(1), LEXICON[match.group(1)]
@@ -117,7 +131,7 @@ def find_drug(text: str) -> tuple[str, Drug] | None:
 def drugs_in(text: str) -> list[Drug]:
     """Every drug named in the text, in order of appearance, without repeats."""
     found: list[Drug] = []
-    for match in _PATTERN.finditer(text.lower()):
+    for match in _pattern().finditer(text.lower()):
         drug = LEXICON[match.group(1)]
         if drug not in found:
             found.append(drug)
