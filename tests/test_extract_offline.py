@@ -352,6 +352,47 @@ def test_ordinary_record_text_is_not_an_instruction() -> None:
     assert s.planted_instructions == []
 
 
+CHRONIC_NOTE = """Patient: 47 y/o female, bus driver.
+Subjective: Chronic low back pain radiating to the right leg with numbness in the right foot. Pain 8/10
+without medications and 4/10 with medications. She denies bowel or bladder incontinence. She has been on
+Norco 10/325 mg since 01/2015 and Soma since at least March 2016.
+She completed 24 sessions of physical therapy in 2015 without lasting benefit and 6 acupuncture visits which
+helped her sleep.
+Medication monitoring: Last UDS 02/10/2016 was consistent. CURES report reviewed and appropriate. Signed
+opioid agreement on file. No side effects reported.
+Function: She is able to walk 30 minutes with medications versus 10 minutes without.
+Objective: SLR positive on the right at 45 degrees. Decreased sensation in the right L5 dermatome. EHL
+strength 4/5 on the right. Achilles reflex 1+ on the right, 2+ on the left. No atrophy.
+Imaging: Lumbar MRI 5/2/2015 showed L4-5 disc protrusion with right foraminal narrowing.
+Diagnoses: Lumbar radiculopathy, right L5. R/O facet arthropathy.
+Work status: temporarily totally disabled.
+Plan: continue Norco 10/325 mg #90, refill Soma 350 mg #60, request a lumbar ESI at L4-5.
+"""
+
+
+def test_chronic_opioid_progress_note() -> None:
+    s = extract(CHRONIC_NOTE)
+    assert s.age is not None and s.age.years == 47 and s.sex is not None and s.sex.sex == "female"
+    meds = {m.drug_class: m for m in s.medications}
+    assert meds["opioid"].start_date == dt.date(2015, 1, 1) and meds["opioid"].name == "Norco 10/325 mg"
+    assert meds["carisoprodol"].start_date == dt.date(2016, 3, 1)
+    courses = {t.modality: (t.sessions, t.response) for t in s.treatments}
+    assert courses == {"physical_therapy": (24, "not_improved"), "acupuncture": (6, "improved")}
+    present = {(f.finding, f.present) for f in s.neuro_findings}
+    assert {("sensory_deficit", True), ("motor_weakness", True), ("reflex_change", True),
+            ("positive_straight_leg_raise", True), ("radicular_symptoms", True), ("atrophy", False)} <= present
+    assert {(m.kind, m.present) for m in s.monitoring} >= {
+        ("urine_drug_screen", True), ("cures_report", True), ("pain_agreement", True),
+        ("side_effects_assessed", True), ("pain_relief_quantified", True)}
+    assert [f.improved for f in s.functional_status] == [True]
+    assert [(i.modality, i.body_region, i.date) for i in s.imaging] == [("mri", "lumbar", dt.date(2015, 5, 2))]
+    assert [(d.name, d.certainty) for d in s.diagnoses] == [("Lumbar radiculopathy", "confirmed"),
+                                                            ("R/O facet arthropathy", "suspected")]
+    assert [w.status for w in s.work_status] == ["off_work"]
+    assert [f.present for f in s.red_flags] == [False]
+    assert s.planted_instructions == []
+
+
 # ---------------------------------------------------------------------------------------------
 # invariants over the real dev letters (read at run time, never copied)
 # ---------------------------------------------------------------------------------------------

@@ -378,12 +378,14 @@ def _assign_counts(text: str, mentions: list[re.Match[str]], counts: list[re.Mat
 
 
 def _response(text: str, s: Sentence, seg_start: int, seg_end: int, m: re.Match[str]) -> str:
-    """The outcome stated right after the mention, else right before it ("no relief despite PT")."""
-    left, right = clause_bounds(text, s, m.start(), m.end())
-    after = text[m.end():min(seg_end, right)]
-    before = text[max(seg_start, left, m.start() - 40):m.start()]
+    """The outcome stated after the mention (up to the next one), else just before it ("no relief despite PT")."""
+    after = text[m.end():seg_end].split(";", 1)[0]
+    before = text[max(seg_start, s.start, m.start() - 40):m.start()]
     before = before[before.rfind(",") + 1:]
-    for window in (after, before):
+    windows = [after]
+    if P.RESPONSE_BEFORE.search(before):
+        windows.append(before)
+    for window in windows:
         # "without documentation of functional improvement" says nothing about the outcome itself.
         if P.NOT_DOCUMENTED.search(window):
             return "not_stated"

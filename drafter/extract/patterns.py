@@ -150,8 +150,8 @@ POST_NEGATION = re.compile(
 # claimant
 # ---------------------------------------------------------------------------------------------
 
-AGE = Trigger(r"\b(\d{1,3})[- ]?(?:years?|yrs?|y/o)[- ]?old\b|\bage[d:]?\s+(\d{1,3})\b", ("old", "age"),
-              anchored=False)
+AGE = Trigger(r"\b(\d{1,3})(?:[- ]?(?:years?|yrs?)[- ]?old\b|[- ]?y/?o\b)|\bage[d:]?\s+(\d{1,3})\b",
+              ("old", "age", "y/o", "yo"), anchored=False)
 SEX = Trigger(r"(male|female|man|woman|gentleman|lady)\b", ("male", "female", "man", "woman", "gentleman", "lady"))
 SEX_WORDS = {"male": "male", "man": "male", "gentleman": "male", "female": "female", "woman": "female",
              "lady": "female"}
@@ -190,7 +190,8 @@ DIAGNOSIS_TRIM = re.compile(
 # A list item that only names a place ("ankle", "left foot") is part of the diagnosis before it, not its own.
 REGION_ONLY = re.compile(
     r"(?:(?:left|right|bilateral|the|and|or)\s+)*(?:ankles?|foot|feet|knees?|hips?|shoulders?|elbows?|wrists?|hands?"
-    r"|fingers?|thumbs?|neck|back|arms?|legs?|head|face|spine|cervical|thoracic|lumbar)(?:\s+spine)?",
+    r"|fingers?|thumbs?|neck|back|arms?|legs?|head|face|spine|cervical|thoracic|lumbar|(?-i:[CLTS]\d(?:-[CLTS]?\d)?))"
+    r"(?:\s+spine)?",
     _I,
 )
 SUSPECTED = re.compile(r"\b(?:possible|probable|suspected|suspect|likely|rule out|r/o|questionable|presumed"
@@ -260,6 +261,8 @@ NOT_IMPROVED = re.compile(
     r"|\bfailed\b|\bdespite\b|\bno better\b|\bworse(?:ned|ning)?\b",
     _I,
 )
+# An outcome written before the treatment it follows: "minimal improvement despite physical therapy".
+RESPONSE_BEFORE = re.compile(r"\b(?:despite|with|from|after|following|since)\s+(?:\w+\s+){0,2}$", _I)
 IMPROVED = re.compile(
     r"\bimprov\w*|\bbenefi\w*|\bhelp(?:ed|ing|ful|s)\b|\brelief\b|\bbetter\b|\beffective\b|\breduc\w+ (?:the )?pain",
     _I,
@@ -461,8 +464,11 @@ FUNCTION = Trigger(
     r"|ability to \w+)\b|\b(?:improved|improvement in)\s+(?:(?:his|her|the)\s+)?(?:function\w*"
     r"|activit(?:y|ies)(?: level| tolerance)?|ADLs?|activities of daily living|ability to \w+|work capacity)\b"
     r"|\b(?:function|ADLs?|activities of daily living)\s+(?:\w+\s+)?improved\b"
-    r"|\bhelp(?:ed|s)?\s+(?:\w+\s+){0,3}?function(?:al)?\s+(?:mobility|status|ability|capacity|level)\b",
-    ("functional", "objective improvement", "improv", "function", "adl", "activities of daily living", "help"),
+    r"|\bhelp(?:ed|s)?\s+(?:\w+\s+){0,3}?function(?:al)?\s+(?:mobility|status|ability|capacity|level)\b"
+    r"|\bable to \w+(?:\s+\w+){0,5}?\s+with (?:the |her |his )?(?:pain )?(?:medications?|meds)\s+(?:versus|vs\.?"
+    r"|compared (?:to|with)|but only|and only)",
+    ("functional", "objective improvement", "improv", "function", "adl", "activities of daily living", "help",
+     "able to"),
 )
 # "no change in ... level of functioning": function explicitly did not improve.
 FUNCTION_UNCHANGED = Trigger(
