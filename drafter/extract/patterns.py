@@ -257,7 +257,7 @@ TREATMENT_NEGATION = re.compile(r"\b(?:no|not|never|without|denie[sd])\s+(?:\w+\
 NOT_IMPROVED = re.compile(
     r"\b(?:no|not|without|minimal|little|limited)\s+(?:\w+\s+){0,2}?(?:improvement|improved|improve|benefi\w*"
     r"|relief|help(?:ful|ed)?|better|effective|successful)\b|\bdid not (?:help|improve|work)\b"
-    r"|\b(?:temporary|transient|short[- ]term) (?:relief|benefit|improvement)\b"
+    r"|\b(?:temporary|transient|short[- ]term) (?:relief|benefit|improvement)\b|\b(?:but|only) temporar\w*"
     r"|\bfailed\b|\bdespite\b|\bno better\b|\bworse(?:ned|ning)?\b",
     _I,
 )
