@@ -333,3 +333,14 @@ def test_severe_acute_injury_supports_a_short_opioid_course():
 def test_functional_improvement_statement_supports_continued_nsaid():
     case = Case().dx("knee osteoarthritis", "knee").med("meloxicam", "nsaid").function(True, "meloxicam")
     assert case.decide("Meloxicam 15mg #30").outcome == Outcome.OVERTURNED
+
+
+def test_full_thickness_cuff_tear_with_weakness_need_not_wait_for_conservative_care():
+    case = (Case().dx("full thickness rotator cuff tear", "shoulder").img("mri", "shoulder")
+            .neuro("motor_weakness", region="shoulder"))
+    decision = case.decide(SHOULDER_REPAIR)
+    assert status(decision, "conservative_care_failed") == MET
+    assert decision.outcome == Outcome.OVERTURNED
+    partial = Case().dx("partial thickness rotator cuff tear", "shoulder").img("mri", "shoulder").neuro(
+        "motor_weakness", region="shoulder")
+    assert status(partial.decide(SHOULDER_REPAIR), "conservative_care_failed") == NOT_DOCUMENTED

@@ -4,7 +4,8 @@ Postsurgical Treatment Guidelines (2009) for therapy after surgery.
 
 Criteria confirmed against dev letters:
 - surgery needs a lesion on imaging that matches clear clinical findings, after failed conservative
-  care: 027, 052, 107, 110, 160 (shoulder surgical considerations);
+  care: 027, 052, 107, 110, 160 (shoulder surgical considerations); a full-thickness cuff tear causing
+  weakness, especially acutely in a younger worker, need not wait for a conservative trial: 110;
 - postsurgical therapy: an initial course of half the postsurgical visits (24 for shoulder repairs):
   052, 107, 160; an add-on stands or falls with the surgery: 027, 052, 107, 110, 160.
 """
@@ -111,7 +112,27 @@ def clinical_findings(context: Context) -> Check:
                           "that surgery would repair.")
 
 
+def urgent_indication(context: Context) -> list:
+    """Findings for which the ACOEM chapters do not ask for a conservative trial first: a full-thickness
+    rotator cuff tear causing weakness, or a spinal red flag (cauda equina, myelopathy, progressive deficit)."""
+    regions = set(context.details.body_regions)
+    if "shoulder" in regions:
+        tears = [fact for fact in diagnoses(context.summary, r"full[- ]thickness", ("shoulder",))
+                 if re.search(r"rotator cuff|supraspinatus|infraspinatus|cuff", fact.name.lower())]
+        weak = neuro_findings(context.summary, ("shoulder", "upper_extremity"), ("motor_weakness",), present=True)
+        if tears and weak:
+            return tears + weak
+    if regions & set(SPINE):
+        return [flag for flag in context.summary.red_flags if flag.present and flag.flag in (
+            "cauda_equina", "myelopathy", "progressive_neurologic_deficit", "bowel_bladder_dysfunction")]
+    return []
+
+
 def conservative_care_failed(context: Context) -> Check:
+    urgent = urgent_indication(context)
+    if urgent:
+        return met(f"The records document {listing(urgent)}, for which surgery need not wait for a trial of "
+                   "conservative care.", urgent)
     return common.conservative_care_failed(context, surgical_regions(context) or None, explicit_failure=True)
 
 
@@ -136,8 +157,9 @@ CRITERIA = (
               supported_by=("027", "107", "110")),
     Criterion("imaging_lesion", "Imaging shows the lesion, consistent with the findings.", imaging_lesion,
               supported_by=("027", "107", "160")),
-    Criterion("conservative_care_failed", "A course of conservative care failed first.", conservative_care_failed,
-              supported_by=("027", "052", "107")),
+    Criterion("conservative_care_failed", "A course of conservative care failed first (not needed for a "
+              "full-thickness cuff tear with weakness, or a spinal red flag).", conservative_care_failed,
+              supported_by=("027", "052", "107", "110")),
 )
 
 SURGERY_PATTERNS = (r"arthroscop", r"\brepair\b", r"decompression", r"acromioplasty", r"menisc", r"tenodesis",
