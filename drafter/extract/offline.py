@@ -64,6 +64,7 @@ class _Doc:
     index: SentenceIndex
     ur: set[int] = field(default_factory=set)
     plan: set[int] = field(default_factory=set)
+    planted: set[int] = field(default_factory=set)
 
     @property
     def text(self) -> str:
@@ -73,9 +74,12 @@ class _Doc:
     def prepare(cls, doc: Document) -> _Doc:
         sentences = split_sentences(doc.text)
         prepared = cls(doc, P.Scan(doc.text), sentences, SentenceIndex(sentences))
-        for marks, trigger in ((prepared.ur, P.UR_CONTEXT), (prepared.plan, P.PLAN_CONTEXT)):
+        for marks, trigger in ((prepared.ur, P.UR_CONTEXT), (prepared.plan, P.PLAN_CONTEXT),
+                               (prepared.planted, P.PLANTED)):
             for m in trigger.finditer(prepared.scan):
                 marks.add(prepared.sentence(m.start()).start)
+        # Text addressed to the reviewer is not a record of care: no fact is taken from it.
+        prepared.ur |= prepared.planted
         return prepared
 
     def sentence(self, offset: int) -> Sentence:
@@ -148,13 +152,13 @@ def _unique(facts: list, key) -> list:  # type: ignore[no-untyped-def]
 def _age(d: _Doc) -> AgeFact | None:
     for m in P.AGE.finditer(d.scan):
         years = int(m.group(1) or m.group(2))
-        if 14 <= years <= 100:
+        if 14 <= years <= 100 and d.sentence(m.start()).start not in d.planted:
             return AgeFact(years=years, evidence=d.evidence(m.start(), m.end()))
     return None
 
 
 def _sex(d: _Doc) -> SexFact | None:
-    m = next(P.SEX.finditer(d.scan), None)
+    m = next((m for m in P.SEX.finditer(d.scan) if d.sentence(m.start()).start not in d.planted), None)
     if m is None:
         return None
     return SexFact(sex=P.SEX_WORDS[m.group(1).lower()], evidence=d.evidence(m.start(), m.end()))  # type: ignore[arg-type]
@@ -753,7 +757,8 @@ def _surgeries(d: _Doc) -> list[SurgeryRecord]:
         if P.PROCEDURE_NOT_SURGERY.match(text, m.end()):
             continue
         s = d.sentence(m.start())
-        if is_negated(text, s, m.start()) or P.HEDGE.search(text, max(s.start, m.start() - 25), m.start()):
+        if s.start in d.planted or is_negated(text, s, m.start()) \
+                or P.HEDGE.search(text, max(s.start, m.start() - 25), m.start()):
             continue
         before = text[s.start:m.start()]
         if d.is_ur(s) or d.is_plan(s):
@@ -777,14 +782,7 @@ def _surgeries(d: _Doc) -> list[SurgeryRecord]:
 
 
 def _planted_instructions(d: _Doc) -> list[PlantedInstruction]:
-    found: list[PlantedInstruction] = []
-    seen: set[int] = set()
-    for m in P.PLANTED.finditer(d.scan):
-        s = d.sentence(m.start())
-        if s.start in seen:
-            continue
-        seen.add(s.start)
-        found.append(PlantedInstruction(evidence=d.evidence(s.start, s.end)))
-    return found
+    """Each sentence that addresses the reviewer or the tool, quoted whole."""
+    return [PlantedInstruction(evidence=d.evidence(s.start, s.end)) for s in d.sentences if s.start in d.planted]
 
 
