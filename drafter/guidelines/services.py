@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-from drafter.guidelines import citations
-from drafter.guidelines.facts import diagnoses, listing, medications, monitoring, neuro_findings, treatments
+from drafter.guidelines import citations, common
+from drafter.guidelines.facts import diagnoses, in_regions, listing, medications, monitoring, neuro_findings, treatments
 from drafter.guidelines.opioids import CHRONIC_PART
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
 from drafter.guidelines.surgery import surgeries
@@ -280,19 +280,24 @@ FCE = register(Rule(
 SURGICAL_CONSULT = r"surg|neurosurg|orthop|spine"
 
 
+SURGICAL_LESION = (r"herniat|protrusion|extrusion|displacement|stenosis|tear|instability|fracture|"
+                   r"spondylolisthesis|radiculopathy|myelopathy|impingement|derangement")
+
+
 def consult_reason(context: Context) -> Check:
     text = context.item.request.lower()
     if re.search(SURGICAL_CONSULT, text):
-        from drafter.guidelines.surgery import conservative_care_failed
-
+        regions = context.details.body_regions or None
         deficits = neuro_findings(context.summary, None, ("sensory_deficit", "motor_weakness", "reflex_change"),
                                   present=True)
-        lesion = diagnoses(context.summary, r"herniat|protrusion|stenosis|tear|instability|fracture|"
-                                            r"spondylolisthesis|radiculopathy|myelopathy")
-        failed = conservative_care_failed(context)
+        lesion = diagnoses(context.summary, SURGICAL_LESION, regions) + [
+            study for study in context.summary.imaging
+            if study.finding and re.search(SURGICAL_LESION, study.finding.lower())
+            and in_regions(study.body_region, regions)]
+        failed = common.conservative_care_failed(context, regions)
         if (deficits or lesion) and failed.status.value == "met":
             return met(f"A possibly surgical lesion ({listing(deficits + lesion)}) persists after conservative "
-                       "care, a question for a surgeon.", list(deficits + lesion) + list(failed.facts))
+                       "care, a question for a surgeon.", [*deficits, *lesion, *failed.facts])
         return not_documented("The records do not document a lesion that may need surgery persisting after "
                               "conservative care.", deficits + lesion)
     complex_ = diagnoses(context.summary, r"chronic|complex|crps|depress|failed")
