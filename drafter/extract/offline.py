@@ -11,7 +11,9 @@ count as care received.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from drafter.extract import patterns as P
 from drafter.extract.text import (
@@ -36,6 +38,7 @@ from drafter.models import (
     Document,
     DocumentRef,
     Evidence,
+    Fact,
     FunctionalStatus,
     MedicationUse,
     MonitoringRecord,
@@ -51,6 +54,7 @@ from drafter.models import (
 )
 
 EXTRACTOR = "offline"
+F = TypeVar("F", bound=Fact)
 _WEEKS_PER_UNIT = {"week": 1.0, "month": 52 / 12, "year": 52.0}
 
 
@@ -133,9 +137,10 @@ def extract_offline(case: CaseFile) -> CaseSummary:
     return summary
 
 
-def _unique(facts: list, key) -> list:  # type: ignore[no-untyped-def]
-    seen: set = set()
-    kept = []
+def _unique(facts: list[F], key: Callable[[F], Hashable]) -> list[F]:
+    """The facts without repeats (same key), first mention kept."""
+    seen: set[Hashable] = set()
+    kept: list[F] = []
     for fact in facts:
         k = key(fact)
         if k not in seen:
@@ -319,7 +324,8 @@ def _treatments(d: _Doc) -> list[TreatmentCourse]:
             modality = m.lastgroup or "other"
             seg_start = mentions[i - 1].end() if i else s.start
             seg_end = mentions[i + 1].start() if i + 1 < len(mentions) else s.end
-            negated = P.TREATMENT_NEGATION.search(text[max(seg_start, m.start() - 30):m.start()]) is not None
+            negation = P.TREATMENT_NEGATION.search(text, max(seg_start, m.start() - 30), m.start())
+            negated = negation is not None  # "no prior chiropractic care": zero sessions
             count_match = None if negated else counts.get(i)
             count = 0 if negated else (to_int(count_match.group("digits") or count_match.group("n"))
                                        if count_match else None)
@@ -332,9 +338,8 @@ def _treatments(d: _Doc) -> list[TreatmentCourse]:
             start, end = m.start(), m.end()
             if count_match:
                 start, end = min(start, count_match.start()), max(end, count_match.end())
-            if negated:
-                start = max(seg_start, m.start() - 30) + P.TREATMENT_NEGATION.search(
-                    text[max(seg_start, m.start() - 30):m.start()]).start()
+            if negation:
+                start = negation.start()
             clause_left, clause_right = clause_bounds(text, s, m.start(), m.end())
             found.append(TreatmentCourse(
                 modality=modality,  # type: ignore[arg-type]
@@ -415,7 +420,7 @@ def _medications(d: _Doc) -> list[MedicationUse]:
             continue
         if d.is_plan(s) and not _continued(text, s, m.start()):
             continue
-        if P.TREATMENT_NEGATION.search(text[max(s.start, m.start() - 30):m.start()]):
+        if P.TREATMENT_NEGATION.search(text, max(s.start, m.start() - 30), m.start()):
             continue
         # The start date or duration stated after this drug, before the next drug is named.
         next_drug = drug_matches[i + 1].start() if i + 1 < len(drug_matches) else len(text)
@@ -640,7 +645,7 @@ def _imaging(d: _Doc) -> list[PriorImaging]:
         if d.is_ur(s) or d.is_plan(s) or P.HEDGE.search(text, max(s.start, m.start() - 25), m.start()):
             continue
         left, right = clause_bounds(text, s, m.start(), m.end())
-        if P.TREATMENT_NEGATION.search(text[max(s.start, m.start() - 30):m.start()]) or \
+        if P.TREATMENT_NEGATION.search(text, max(s.start, m.start() - 30), m.start()) or \
                 P.IMAGING_NOT_DONE.search(text, m.end(), s.end):
             continue
         region = body_region(text, m.end(), min(s.end, m.end() + 40)) or last_region(
