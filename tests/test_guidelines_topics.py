@@ -145,6 +145,10 @@ CASES = [
     ("emg-care-helping", "NCS of the right upper extremity", lambda: Case().dx("carpal tunnel syndrome",
      "wrist_hand").neuro("paresthesia", region="wrist_hand").tx("chiropractic", "improved"), "symptoms_persist",
      NOT_MET, Outcome.UPHELD),
+    ("emg-arm-recent", "NCS of the right upper extremity", lambda: Case(injury=dt.date(2016, 11, 20))
+     .neuro("paresthesia", region="wrist_hand"), "symptoms_persist", NOT_MET, Outcome.UPHELD),
+    ("emg-arm-lasting", "NCS of the right upper extremity", lambda: Case().neuro("paresthesia", region="wrist_hand"),
+     "symptoms_persist", MET, Outcome.OVERTURNED),
     ("emg-repeat", "NCS of the right upper extremity", lambda: Case().neuro("paresthesia", region="wrist_hand")
      .tx("occupational_therapy", "not_improved").img("emg_ncv", "upper_extremity"), "not_a_repeat", NOT_MET,
      Outcome.UPHELD),

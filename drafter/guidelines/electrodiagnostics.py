@@ -9,7 +9,8 @@ Criteria confirmed against dev letters quoting the guidelines:
   radiculopathy is already clinically obvious: 008, 066, 129, 165;
 - upper-limb NCS for clinical signs of carpal tunnel syndrome, or to tell it from cervical radiculopathy;
   EMG generally not needed for carpal tunnel syndrome: 008, 035, 057, 129;
-- after about a month of conservative care; not when care is helping: 008, 066, 087;
+- legs: after about a month of conservative care; arms: symptoms lasting over 3 to 4 weeks; not when
+  care is helping: 008, 066, 087;
 - no repeat without a change: 085.
 """
 
@@ -19,13 +20,14 @@ import re
 
 from drafter.guidelines import citations, common
 from drafter.guidelines.facts import OBJECTIVE_DEFICITS, diagnoses, imaging, listing, neuro_findings
-from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
+from drafter.guidelines.rules import NOT_MET, Check, Context, Criterion, Rule, met, not_documented, not_met, register
 from drafter.models import BodyRegion
 
 UPPER: tuple[BodyRegion, ...] = ("cervical", "upper_extremity", "shoulder", "elbow", "wrist_hand")
 LOWER: tuple[BodyRegion, ...] = ("lumbar", "lower_extremity", "hip", "knee", "ankle_foot")
 SYMPTOMS = ("sensory_deficit", "motor_weakness", "reflex_change", "radicular_symptoms", "paresthesia",
             "positive_straight_leg_raise", "atrophy")
+ARM_SYMPTOM_WEEKS = 4
 ENTRAPMENT = r"carpal tunnel|cubital tunnel|ulnar neuropathy|entrapment|median neuropathy|neuropathy|numbness"
 
 
@@ -87,7 +89,21 @@ def right_study(context: Context) -> Check:
 
 
 def symptoms_persist(context: Context) -> Check:
-    return common.conservative_care_failed(context, limb(context))
+    """Legs: after about a month of conservative therapy. Neck and arms: symptoms lasting more than three
+    to four weeks. Either way, symptoms that are improving with care do not call for testing."""
+    care = common.conservative_care_failed(context, limb(context))
+    if limb(context) == LOWER or care.status == NOT_MET:
+        return care
+    header = context.summary.header
+    basis = header.ur_denial_date or header.date_assigned or header.application_received
+    if header.date_of_injury is not None and basis is not None:
+        weeks = (basis - header.date_of_injury).days // 7
+        if weeks >= ARM_SYMPTOM_WEEKS:
+            return met(f"The arm symptoms have lasted about {weeks} weeks since the injury, more than the three to "
+                       "four weeks after which testing may identify a focal nerve problem.")
+        return not_met(f"The symptoms are about {weeks} weeks old; testing helps once they have lasted more than "
+                       "three to four weeks.")
+    return care
 
 
 def not_a_repeat(context: Context) -> Check:
@@ -122,7 +138,8 @@ ELECTRODIAGNOSTICS = register(Rule(
                   "presumed radiculopathy; no EMG for plain carpal tunnel syndrome; not when the "
                   "diagnosis is "
                   "already clear).", right_study, supported_by=("008", "035", "057", "066", "129")),
-        Criterion("symptoms_persist", "Symptoms persist after a period of conservative care (about a month).",
+        Criterion("symptoms_persist", "Symptoms persist: legs after about a month of conservative care, arms "
+                  "for more than three to four weeks, and not improving with care.",
                   symptoms_persist, supported_by=("008", "066", "087")),
         Criterion("not_a_repeat", "No earlier testing of the same limbs unless findings changed.", not_a_repeat,
                   supported_by=("085",)),
