@@ -32,14 +32,6 @@ def is_first(modalities: tuple[TreatmentModality, ...]):
     return lambda context: not continues_a_course(context, modalities)
 
 
-def visits_stated(context: Context) -> Check:
-    sessions = context.details.sessions
-    if sessions is None:
-        return not_met("The request does not state how many visits are asked for, so it cannot be shown "
-                       "to fall within the guideline's limits.")
-    return met(f"The request is for {sessions} visits.")
-
-
 def within_limit(context: Context, limit: int, what: str, per_week: float = 3) -> Check:
     """The request as written must fit the guideline's course: no more visits, no faster schedule."""
     sessions = context.details.sessions
