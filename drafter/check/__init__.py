@@ -24,7 +24,7 @@ from drafter.check.checks import (
     check_numbers,
     check_reviewer_name,
 )
-from drafter.check.prose import split_sentences
+from drafter.check.prose import sentence_spans
 from drafter.models import CaseSummary, CheckReport, ItemDecision
 
 __all__ = ["check_rationale"]
@@ -33,13 +33,14 @@ __all__ = ["check_rationale"]
 def check_rationale(text: str, decision: ItemDecision, summary: CaseSummary,
                     reviewer_names: Sequence[str] = (), records: Sequence[str] = ()) -> CheckReport:
     """Run every check. `records` are document texts to ground numbers and drugs in, besides the facts."""
-    sentences = split_sentences(text)
+    spans = sentence_spans(text)
+    sentences = [text[start:end].strip() for start, end in spans]
     grounding = Grounding.build(decision, summary, records)
     results = [
         check_conclusion(sentences, decision),
-        check_guideline(text, decision),
-        check_numbers(text, grounding),
-        check_drugs(text, grounding),
+        check_guideline(sentences, grounding),
+        check_numbers(text, spans, grounding),
+        check_drugs(sentences, grounding),
         check_criteria(text, decision),
         check_documented_facts(sentences, summary),
         check_reviewer_name(text, reviewer_names),

@@ -6,10 +6,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from drafter.check import lexicon, numbers
-from drafter.check.prose import Verdict, all_verdicts, sentence_spans, split_sentences
+from drafter.check.prose import Verdict, all_verdicts
 from drafter.models import (
     CaseSummary,
     CheckResult,
@@ -97,13 +98,15 @@ class Grounding:
     """The request as a pattern with its numbers left open, to tell a restated request in the text."""
     elapsed: frozenset[tuple[float, str]]
     """(length, unit) from a header date to another case date: '20 days', 'two months'."""
-    rule_values: frozenset[float]
     dates: frozenset[object]
     years: frozenset[int]
     levels: frozenset[str]
     families: frozenset[str]
     allowed_numbers: frozenset[AllowedNumber]
     drugs: frozenset[str]
+    """Drugs the request, the records or the facts name."""
+    guideline_drugs: frozenset[str]
+    """Drugs the rule text names or its guideline topic discusses: allowed where the text speaks of the guideline."""
     window: tuple[dt.date, dt.date] | None
     """From the earliest to the latest header date: record dates in it count as grounded."""
 
@@ -120,28 +123,26 @@ class Grounding:
         item_text = "\n".join(item_texts)
         rule_text = "\n".join(rule_texts)
         item_values, item_dates, item_levels = numbers.stated_values(item_text)
-        rule_values, rule_dates, rule_levels = numbers.stated_values(rule_text)
-        dates = set(case.dates) | {value for _, value in item_dates + rule_dates}
+        rule = rule_grounding(rule_text, citation_text(decision), decision.request)
+        dates = set(case.dates) | {value for _, value in item_dates} | rule.dates
         for value in list(dates):
             if isinstance(value, dt.date):
                 dates.update({(value.year, value.month), (0, value.month * 100 + value.day)})
         years = {value.year if isinstance(value, dt.date) else value[0] for value in dates}
         if case.window:
             years.update(range(case.window[0].year, case.window[1].year + 1))
-        families = cited_families(decision)
-        allowed = GENERAL_NUMBERS.union(*(ALLOWED_NUMBERS.get(family, frozenset()) for family in families))
         return cls(
             case_values=case.values | item_values,
             totals=frozenset(request_products(decision.request)),
             request_pattern=request_pattern(decision.request),
             elapsed=case.elapsed,
-            rule_values=frozenset(rule_values),
             dates=frozenset(dates),
             years=frozenset(years),
-            levels=case.levels | item_levels | rule_levels,
-            families=families,
-            allowed_numbers=allowed,
-            drugs=frozenset(grounded_drugs(case.drugs, item_text, rule_text, decision)),
+            levels=case.levels | item_levels | rule.levels,
+            families=rule.families,
+            allowed_numbers=rule.allowed_numbers,
+            drugs=frozenset(case.drugs | drugs_in(item_text)),
+            guideline_drugs=rule.drugs,
             window=case.window,
         )
 
@@ -234,21 +235,46 @@ def request_products(request: str) -> set[float]:
     return {a * b for a, b in combinations(values, 2)}
 
 
-def cited_families(decision: ItemDecision) -> frozenset[str]:
+@dataclass(frozen=True)
+class RuleGrounding:
+    """What the rule (its citation, summary and criteria requirements) grounds; the same for every item the
+    rule decides, so it is computed once per distinct rule text."""
+
+    families: frozenset[str]
+    allowed_numbers: frozenset[AllowedNumber]
+    dates: frozenset[object]
+    levels: frozenset[str]
+    drugs: frozenset[str]
+
+
+def citation_text(decision: ItemDecision) -> str:
+    if decision.citation is None:
+        return ""
+    citation = decision.citation
+    return " ".join([citation.document, *citation.sections, "ODG" if citation.source == "ODG" else ""])
+
+
+@lru_cache(maxsize=1024)
+def rule_grounding(rule_text: str, citation: str, request: str) -> RuleGrounding:
+    families = cited_families(rule_text, citation)
+    cleared = numbers.REFERENCE.sub(lambda match: " " * len(match.group(0)), rule_text)
+    found_dates, cleared = numbers.find_dates(cleared)
+    levels, cleared = numbers.find_levels(cleared)
+    stated = frozenset(AllowedNumber(quantity.lo, quantity.hi, quantity.unit)
+                       for quantity in numbers.find_quantities(cleared))
+    return RuleGrounding(
+        families=families,
+        allowed_numbers=GENERAL_NUMBERS.union(stated, *(ALLOWED_NUMBERS.get(family, frozenset())
+                                                        for family in families)),
+        dates=frozenset(value for _, value in found_dates),
+        levels=frozenset(levels),
+        drugs=frozenset(guideline_drugs(rule_text, request)),
+    )
+
+
+def cited_families(rule_text: str, citation: str) -> frozenset[str]:
     """Guideline families the decision's citation names or its rule text discusses."""
-    texts = [decision.guideline_summary, decision.note or "",
-             *(result.requirement for result in decision.criteria)]
-    if decision.citation is not None:
-        citation = decision.citation
-        texts.append(" ".join([citation.document, *citation.sections]))
-        if citation.source == "ODG":
-            texts.append("ODG")
-    families = set()
-    for text in texts:
-        found = families_in(text, cited=True)
-        if "odg" in found:
-            found.update(family for family, region in lexicon.ODG_REGIONS.items() if region.search(text))
-        families.update(found)
+    families = families_in(citation, cited=True) | families_in(rule_text, cited=True)
     for family in list(families):
         families.update(lexicon.RELATED_FAMILIES.get(family, ()))
     return frozenset(families)
@@ -259,10 +285,12 @@ GUIDELINE_HINT = re.compile(r"guideline|MTUS|ODG|ACOEM|complaints|chapter|disabi
 
 
 def families_in(text: str, cited: bool = False) -> set[str]:
-    if not GUIDELINE_HINT.search(text):
+    if cited:
+        found = {family.family for family in lexicon.GUIDELINE_FAMILIES if family.cited.search(text)}
+    elif GUIDELINE_HINT.search(text):
+        found = {match.lastgroup for match in lexicon.NAMED_FAMILIES.finditer(text) if match.lastgroup}
+    else:
         return set()
-    found = {family.family for family in lexicon.GUIDELINE_FAMILIES
-             if (family.cited if cited else family.named).search(text)}
     for match in lexicon.ACOEM_CHAPTER.finditer(text):
         family = lexicon.CHAPTER_FAMILY.get(int(match.group(1)))
         if family:
@@ -279,11 +307,10 @@ def drugs_in(text: str) -> set[str]:
     return found
 
 
-def grounded_drugs(case_drugs: frozenset[str], item_text: str, rule_text: str,
-                   decision: ItemDecision) -> set[str]:
-    drugs = set(case_drugs) | drugs_in(item_text) | drugs_in(rule_text)
-    topics = {CLASS_OF[drug] for drug in drugs_in(decision.request)}
-    topic_text = " ".join([decision.request, rule_text])
+def guideline_drugs(rule_text: str, request: str) -> set[str]:
+    drugs = drugs_in(rule_text)
+    topics = {CLASS_OF[drug] for drug in drugs_in(request)}
+    topic_text = " ".join([request, rule_text])
     topics.update(topic for topic, pattern in lexicon.TOPIC_WORDS.items() if pattern.search(topic_text))
     for topic in topics:
         drugs.update(lexicon.DRUG_TOPICS.get(topic, ()))
@@ -341,13 +368,13 @@ NOT_ADDRESSED = re.compile(r"\b(?:do(?:es)?|did)\s+not\s+(?:specifically\s+|dire
 REFERRAL = re.compile(r"\brefers?\s+to\b|\breferenc\w+|\bincorporat\w+", re.I)
 
 
-def check_guideline(text: str, decision: ItemDecision) -> CheckResult:
-    allowed = cited_families(decision)
+def check_guideline(sentences: list[str], grounding: Grounding) -> CheckResult:
+    allowed = grounding.families
     stray: list[str] = []
-    for family in allowed:
-        if family in lexicon.QUOTED_NAMES:
-            text = lexicon.QUOTED_NAMES[family].sub(" ", text)
-    for sentence in split_sentences(text):
+    quoted = [lexicon.QUOTED_NAMES[family] for family in allowed if family in lexicon.QUOTED_NAMES]
+    for sentence in sentences:
+        for pattern in quoted:
+            sentence = pattern.sub(" ", sentence)
         named = families_in(sentence)
         if not named or NOT_ADDRESSED.search(sentence) or (named & allowed and REFERRAL.search(sentence)):
             continue
@@ -365,7 +392,7 @@ def check_guideline(text: str, decision: ItemDecision) -> CheckResult:
 # ---------------------------------------------------------------------------------------------
 
 
-def check_numbers(text: str, grounding: Grounding) -> CheckResult:
+def check_numbers(text: str, spans: list[tuple[int, int]], grounding: Grounding) -> CheckResult:
     cleared = numbers.REFERENCE.sub(lambda match: " " * len(match.group(0)), text)
     ungrounded: list[str] = []
     dates, cleared = numbers.find_dates(cleared)
@@ -382,14 +409,10 @@ def check_numbers(text: str, grounding: Grounding) -> CheckResult:
         if year not in grounding.years and year not in EDITION_YEARS:
             ungrounded.append(match.group(0))
         cleared = numbers.blank(cleared, match.start(), match.end())
-    spans = sentence_spans(text)
     for quantity in numbers.find_quantities(cleared):
         sentence = next((text[start:end] for start, end in spans if start <= quantity.start < end), "")
         threshold = bool(COMPARATIVE.search(text[max(0, quantity.start - 16):quantity.start]))
-        restates_request = bool(grounding.request_pattern and grounding.request_pattern.search(sentence))
-        attributed = bool(GUIDELINE_ATTRIBUTION.search(sentence))
-        about_case = restates_request or (bool(CASE_CUE.search(sentence)) and not attributed and not threshold)
-        if not quantity_grounded(quantity, grounding, about_case):
+        if not quantity_grounded(quantity, grounding, about_case(sentence, grounding) and not threshold):
             ungrounded.append(quantity.text)
     if ungrounded:
         return CheckResult(check="numbers", passed=False,
@@ -407,10 +430,17 @@ COMPARATIVE = re.compile(r"(?:over|under|above|below|beyond|older\s+than|younger
                          r"less\s+than|greater\s+than|up\s+to|exceeds?|exceeding|age\s+of|maximum\s+of)\s*$", re.I)
 
 
+def about_case(sentence: str, grounding: Grounding) -> bool:
+    """The sentence speaks of this case (the request, the records, the worker), not of the guideline alone."""
+    if grounding.request_pattern and grounding.request_pattern.search(sentence):
+        return True
+    return bool(CASE_CUE.search(sentence)) and not GUIDELINE_ATTRIBUTION.search(sentence)
+
+
 def quantity_grounded(quantity: numbers.Quantity, grounding: Grounding, about_case: bool) -> bool:
     """Grounded in the case or the rule text; a guideline's own numbers count in ranges anywhere, and as single
     values only in sentences that speak of the guideline alone (not of the request or the records)."""
-    known = grounding.case_values | grounding.rule_values
+    known = grounding.case_values
     if quantity.hi is None:
         if quantity.lo in known or (quantity.lo, quantity.unit) in grounding.elapsed:
             return True
@@ -429,8 +459,16 @@ def quantity_grounded(quantity: numbers.Quantity, grounding: Grounding, about_ca
 # ---------------------------------------------------------------------------------------------
 
 
-def check_drugs(text: str, grounding: Grounding) -> CheckResult:
-    named = sorted(drugs_in(text) - grounding.drugs)
+def check_drugs(sentences: list[str], grounding: Grounding) -> CheckResult:
+    """A drug the case does not name may appear only where the text speaks of the guideline (its topic's
+    drugs), not where it speaks of the injured worker or the request."""
+    named: list[str] = []
+    for sentence in sentences:
+        for drug in sorted(drugs_in(sentence) - grounding.drugs):
+            if drug in grounding.guideline_drugs and not about_case(sentence, grounding):
+                continue
+            if drug not in named:
+                named.append(drug)
     if named:
         return CheckResult(check="drugs", passed=False,
                            detail="not in the request, the records or the rule: " + ", ".join(named))

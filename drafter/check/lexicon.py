@@ -81,27 +81,22 @@ GUIDELINE_FAMILIES: tuple[GuidelineFamily, ...] = (
     _family("odg", "Official Disability Guidelines (ODG)", r"\bODG\b|\bofficial\s+disability\s+guidelines?\b"),
 )
 FAMILY_LABELS = {family.family: family.label for family in GUIDELINE_FAMILIES}
+# Every family's prose pattern in one pass: the match's group name is the family.
+NAMED_FAMILIES = re.compile("|".join(
+    f"(?P<{family.family}>{'(?i:' if family.named.flags & re.I else '(?:'}{family.named.pattern}))"
+    for family in GUIDELINE_FAMILIES))
 
 # A rule citing the key may also name these: the 2009 chronic pain guideline held the opioid sections.
 RELATED_FAMILIES = {"opioids": frozenset({"chronic_pain"})}
-# Body regions of an ODG chapter: a rule citing ODG's chapter on a region may name ACOEM's chapter on it.
-ODG_REGIONS = {
-    "acoem_neck": re.compile(r"\bneck\b", re.I),
-    "acoem_shoulder": re.compile(r"\bshoulder\b", re.I),
-    "acoem_elbow": re.compile(r"\belbow\b", re.I),
-    "acoem_hand": re.compile(r"\b(?:forearm|wrist|hand|carpal)\b", re.I),
-    "acoem_low_back": re.compile(r"\blow\s+back\b|\blumbar\b", re.I),
-    "acoem_knee": re.compile(r"\bknee\b", re.I),
-    "acoem_ankle": re.compile(r"\bankle\b|\bfoot\b", re.I),
-}
 # Other guidelines a guideline document itself names in the passages rationales quote.
 QUOTED_NAMES = {"chronic_pain": re.compile(r"\bODG\s+Physical\s+(?:Therapy|Medicine)\s+Guidelines\b"
                                            r"|\bPhysical\s+Therapy\s+in\s+the\s+ODG\s+Preface\b", re.I)}
 ACOEM_FAMILIES = frozenset(ACOEM_CHAPTERS) | {"acoem_3rd"}
 GENERIC_ACOEM = re.compile(r"\bACOEM\b")
 
-# Numbers any guideline may state: age thresholds and the statutory 24-visit cap (Labor Code 4604.5).
-GENERAL_NUMBERS = ("40 years", "50 years", "55 years", "60 years", "65 years", "18 years", "24 visits")
+# Numbers any guideline may state: age thresholds, the statutory 24-visit cap (Labor Code 4604.5) and the
+# three hours of daily therapy that define inpatient rehabilitation.
+GENERAL_NUMBERS = ("40 years", "50 years", "55 years", "60 years", "65 years", "18 years", "24 visits", "3 hours")
 
 # Number expressions the guideline documents state, per family ("8-10 visits", "120 mg"). Units are
 # normalised by numbers.unit_class; a range matches only as a range, a single value with its unit.
@@ -240,7 +235,7 @@ DRUGS: tuple[Drug, ...] = (
     _drug("clonazepam", "benzodiazepine", "klonopin"),
     _drug("diazepam", "benzodiazepine", "valium"),
     _drug("temazepam", "benzodiazepine", "restoril"),
-    _drug("lidocaine", "topical", "lidoderm", "terocin"),
+    _drug("lidocaine", "topical", "lidoderm", "terocin", "lidopro"),
     _drug("capsaicin", "topical", "zostrix", "qutenza"),
     _drug("menthol", "topical", "biofreeze"),
     _drug("methyl salicylate", "topical", "bengay"),

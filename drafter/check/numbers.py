@@ -72,9 +72,9 @@ WORD_DATE = re.compile(rf"\b({MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,
 MONTH_YEAR = re.compile(rf"\b({MONTH_NAMES})\.?,?\s+(?:of\s+)?(\d{{4}})\b", re.I)
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
-WORD_NUMBER = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|" \
-              r"seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|" \
-              r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|once|twice|thrice"
+WORD_NUMBER = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|" \
+              r"seven|eight|nine))?|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|eleven|twelve|" \
+              r"one|two|three|four|five|six|seven|eight|nine|ten|once|twice|thrice)\b"
 QUANTITY = re.compile(
     rf"(?<![\w.])(?P<lo>{NUMBER}|{WORD_NUMBER})(?:\s*(?:-|–|to|through)\s*(?P<hi>{NUMBER}|{WORD_NUMBER}))?"
     r"(?P<suffix>\s*(?:%|percent\b|x\b)?)",

@@ -309,7 +309,8 @@ def replacement_value(old: float, unit: str, taken: set[float], seed: int) -> fl
 
 
 def unmentioned_drug(item: RealItem, seed: int) -> str:
-    case = " ".join([item.decision.request, *item.records, item.rationale, item.decision.guideline_summary]).lower()
+    case = " ".join([*(disputed.request for disputed in item.summary.disputed_items), *item.records, item.rationale,
+                     item.decision.guideline_summary]).lower()
     mentioned = {drug.generic for drug in DRUGS if any(re.search(rf"\b{re.escape(name)}\b", case)
                                                        for name in drug.names)}
     generic_of = {name: drug.generic for drug in DRUGS for name in drug.names}
