@@ -84,6 +84,17 @@ class _Doc:
                 marks.add(prepared.sentence(m.start()).start)
         # Text addressed to the reviewer is not a record of care: no fact is taken from it.
         prepared.ur |= prepared.planted
+        # Every sentence under a "Plan:" heading proposes care; under a "UR determination:" heading, reviews it.
+        headings = list(P.SECTION_HEADING.finditer(doc.text))
+        for i, heading in enumerate(headings):
+            marks = (prepared.plan if P.PLAN_HEADING.search(heading.group(1))
+                     else prepared.ur if P.UR_HEADING.search(heading.group(1)) else None)
+            if marks is None:
+                continue
+            end = headings[i + 1].start() if i + 1 < len(headings) else len(doc.text)
+            blank = doc.text.find("\n\n", heading.end(), end)
+            end = blank if blank >= 0 else end
+            marks.update(s.start for s in sentences if heading.start() <= s.start < end)
         return prepared
 
     def sentence(self, offset: int) -> Sentence:
@@ -307,48 +318,15 @@ def _last(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match
 
 
 def _treatments(d: _Doc) -> list[TreatmentCourse]:
-    text = d.text
     found: list[TreatmentCourse] = []
     mentions_by_sentence: dict[int, list[re.Match[str]]] = {}
     for m in P.MODALITY.finditer(d.scan):
         mentions_by_sentence.setdefault(d.sentence(m.start()).start, []).append(m)
     for s_start, mentions in mentions_by_sentence.items():
         s = d.sentence(s_start)
-        if d.is_ur(s) or d.is_plan(s):
-            continue
-        history = P.TREATMENT_HISTORY.search(s.text) is not None
-        lower = d.scan.lower[s.start:s.end]
-        has_counts = "session" in lower or "visit" in lower or "treatments" in lower
-        counts = _assign_counts(text, mentions, list(P.SESSIONS.finditer(text, s.start, s.end))) if has_counts else {}
-        for i, m in enumerate(mentions):
-            modality = m.lastgroup or "other"
-            seg_start = mentions[i - 1].end() if i else s.start
-            seg_end = mentions[i + 1].start() if i + 1 < len(mentions) else s.end
-            negation = P.TREATMENT_NEGATION.search(text, max(seg_start, m.start() - 30), m.start())
-            negated = negation is not None  # "no prior chiropractic care": zero sessions
-            count_match = None if negated else counts.get(i)
-            count = 0 if negated else (to_int(count_match.group("digits") or count_match.group("n"))
-                                       if count_match else None)
-            if (modality == "medication" and (negated or not history)) or \
-                    P.NOT_RECORDED.search(text, max(s.start, m.start() - 60), m.start()):
-                continue
-            response = "not_stated"
-            if not negated:
-                response = _response(text, s, seg_start, seg_end, m)
-            start, end = m.start(), m.end()
-            if count_match:
-                start, end = min(start, count_match.start()), max(end, count_match.end())
-            if negation:
-                start = negation.start()
-            clause_left, clause_right = clause_bounds(text, s, m.start(), m.end())
-            found.append(TreatmentCourse(
-                modality=modality,  # type: ignore[arg-type]
-                sessions=count,
-                body_region=body_region(text, m.end(), min(clause_right, m.end() + 40))
-                or last_region(text, max(clause_left, m.start() - 40), m.start()),
-                response=response,  # type: ignore[arg-type]
-                evidence=d.evidence(start, end),
-            ))
+        if not (d.is_ur(s) or d.is_plan(s)):
+            found += _sentence_treatments(d, s, mentions)
+    found += _own_visits(d, set(mentions_by_sentence))
     # A bare repeat of a modality ("physical therapy" with no count or response) adds nothing.
     informative = {f.modality for f in found if f.sessions is not None or f.response != "not_stated"}
     kept: list[TreatmentCourse] = []
@@ -360,6 +338,73 @@ def _treatments(d: _Doc) -> list[TreatmentCourse]:
         seen.add(f.modality)
         kept.append(f)
     return kept
+
+
+def _sentence_treatments(d: _Doc, s: Sentence, mentions: list[re.Match[str]]) -> list[TreatmentCourse]:
+    """The courses one sentence reports: modality, visits (counts go to the nearest mention), outcome."""
+    text = d.text
+    history = P.TREATMENT_HISTORY.search(s.text) is not None
+    lower = d.scan.lower[s.start:s.end]
+    has_counts = "session" in lower or "visit" in lower or "treatments" in lower or "injections" in lower
+    counts = _assign_counts(text, mentions, list(P.SESSIONS.finditer(text, s.start, s.end))) if has_counts else {}
+    courses: list[tuple[int, TreatmentCourse]] = []
+    for i, m in enumerate(mentions):
+        modality = m.lastgroup or "other"
+        seg_start = mentions[i - 1].end() if i else s.start
+        seg_end = mentions[i + 1].start() if i + 1 < len(mentions) else s.end
+        negation = P.TREATMENT_NEGATION.search(text, max(seg_start, m.start() - 30), m.start())
+        if (modality == "medication" and (negation or not history)) or \
+                P.NOT_RECORDED.search(text, max(s.start, m.start() - 60), m.start()):
+            continue
+        count_match = None if negation else counts.get(i)
+        if negation:  # "no prior chiropractic care": zero sessions
+            count, response, start, end = 0, "not_stated", negation.start(), m.end()
+        else:
+            count = to_int(count_match.group("digits") or count_match.group("n")) if count_match else None
+            response = _response(text, s, seg_start, seg_end, m)
+            start, end = m.start(), m.end()
+            if count_match:
+                start, end = min(start, count_match.start()), max(end, count_match.end())
+        clause_left, clause_right = clause_bounds(text, s, m.start(), m.end())
+        courses.append((i, TreatmentCourse(
+            modality=modality,  # type: ignore[arg-type]
+            sessions=count,
+            body_region=body_region(text, m.end(), min(clause_right, m.end() + 40))
+            or last_region(text, max(clause_left, m.start() - 40), m.start()),
+            response=response,  # type: ignore[arg-type]
+            evidence=d.evidence(start, end),
+        )))
+    # "24 PT visits, 12 chiropractic visits and two injections without lasting benefit": the outcome
+    # closing a plain list is the outcome of every item of it.
+    for (i, course), (j, following) in zip(reversed(courses[:-1]), reversed(courses[1:]), strict=True):
+        if course.response == "not_stated" and following.response != "not_stated" and course.sessions != 0 \
+                and P.LIST_GLUE.fullmatch(text, mentions[i].end(), mentions[j].start()):
+            course.response = following.response
+    return [course for _, course in courses]
+
+
+def _own_visits(d: _Doc, mention_sentences: set[int]) -> list[TreatmentCourse]:
+    """A therapy note's own visits: "Visit 14.", "Ten visits completed." in a physical therapy note."""
+    named = P.MODALITY.regex.search(d.doc.name)
+    if named is None or named.lastgroup in (None, "medication", "other"):
+        return []
+    found: list[TreatmentCourse] = []
+    for s in d.sentences:
+        if s.start in mention_sentences or d.is_ur(s) or d.is_plan(s):
+            continue
+        visit = P.VISIT_NUMBER.search(s.text)
+        count = P.SESSIONS.search(s.text) if P.VISITS_DONE.search(s.text) else None
+        match = visit or count
+        if match is None:
+            continue
+        sessions = int(visit.group(1)) if visit else to_int(count.group("digits") or count.group("n"))  # type: ignore[union-attr]
+        after = s.text[match.end():]
+        response = ("not_improved" if P.NOT_IMPROVED.search(after) else
+                    "improved" if P.IMPROVED.search(after) else "not_stated")
+        found.append(TreatmentCourse(modality=named.lastgroup, sessions=sessions,  # type: ignore[arg-type]
+                                     body_region=None, response=response,  # type: ignore[arg-type]
+                                     evidence=d.evidence(s.start + match.start(), s.start + match.end())))
+    return found
 
 
 _COUNT_OF = re.compile(r"\s+of\s+(?:\w+\s+){0,2}")
@@ -438,6 +483,8 @@ def _medications(d: _Doc) -> list[MedicationUse]:
             count = 1 if n in ("a", "an") else to_int(n)
             weeks = round(count * _WEEKS_PER_UNIT[duration.group("unit").lower().rstrip("s")], 1)
             end = duration.end()
+        if start_date is not None and d.doc.date is not None and d.doc.date >= start_date:
+            weeks = round((d.doc.date - start_date).days / 7)  # use documented up to this note
         drug = P.DRUGS[m.group("drug").lower()]
         found.append(MedicationUse(
             name=text[m.start():m.end()].strip(),
@@ -517,6 +564,11 @@ def _neuro_findings(d: _Doc) -> list[NeuroFinding]:
             post = P.POST_NEGATION.match(text, m.end()) if present and cue is None else None
             end = post.end() if post else m.end()
             add(kind, present and cue is None and post is None, cue.start() if cue else m.start(), end, s)
+    for m in P.RADICULAR_WHEN_DENIED.finditer(d.scan):
+        s = d.sentence(m.start())
+        cue = negation_cue(text, s, m.start())
+        if cue is not None and usable(s, m.start()):
+            add("radicular_symptoms", False, cue.start(), m.end(), s)
     for m in P.STRENGTH_GRADE.finditer(d.scan):
         s = d.sentence(m.start())
         if not usable(s, m.start()):
@@ -733,25 +785,54 @@ def _monitoring(d: _Doc, pain_scores: list[PainScore]) -> list[MonitoringRecord]
             s = d.sentence(m.start())
             if d.is_ur(s) or d.is_plan(s):
                 continue
+            if kind == "aberrant_behavior" and m.group(0).lower().endswith("prescribed") \
+                    and not P.DRUG_TEST_CONTEXT.search(s.text):
+                continue  # "not prescribed" is aberrant only of a drug found on a screen
             not_documented = P.NOT_DOCUMENTED.search(text, max(s.start, m.start() - 60), m.start())
             cue = negation_cue(text, s, m.start())
-            negated = cue is not None
-            start = not_documented.start() if not_documented else m.start()
-            if kind in ("side_effects_assessed", "aberrant_behavior"):
+            start = not_documented.start() if not_documented else (cue.start() if cue else m.start())
+            if kind == "side_effects_assessed":
                 # "denies side effects" documents the assessment; only silence counts as absent.
                 present = not_documented is None
-                detail = "none reported" if negated and present else None
-            else:
-                present = not (not_documented or negated)
+                detail = "none reported" if cue and present else None
+            else:  # urine drug screen done, CURES checked, ... ; aberrant behaviour seen
+                present = not (not_documented or cue)
                 detail = None
-                if cue is not None and not not_documented:
-                    start = cue.start()
             found.append(MonitoringRecord(kind=kind, present=present, detail=detail,  # type: ignore[arg-type]
                                           evidence=d.evidence(start, m.end())))
+    for m in P.SIDE_EFFECT_TERMS.finditer(d.scan):
+        s = d.sentence(m.start())
+        if d.is_ur(s) or d.is_plan(s) or P.NOT_DOCUMENTED.search(text, max(s.start, m.start() - 60), m.start()):
+            continue
+        cue = negation_cue(text, s, m.start())
+        if cue is None and not P.MEDICATION_WORD.search(s.text) and not P.MEDICATION.regex.search(s.text):
+            continue  # "headaches with nausea" is a symptom, not a drug's side effect
+        found.append(MonitoringRecord(kind="side_effects_assessed", present=True, detail=m.group(0).lower(),
+                                      evidence=d.evidence(cue.start() if cue else m.start(), m.end())))
+    for m in P.RELIEF_UNKNOWN.finditer(d.scan):
+        if not d.is_ur(d.sentence(m.start())):
+            found.append(MonitoringRecord(kind="pain_relief_quantified", present=False, detail=None,
+                                          evidence=d.evidence(m.start(), m.end())))
+    found += _pain_relief(d, pain_scores)
+    return _unique(found, lambda f: (f.kind, f.present, d.sentence(f.evidence.start).start))
+
+
+def _pain_relief(d: _Doc, pain_scores: list[PainScore]) -> list[MonitoringRecord]:
+    """Pain rated with and without a medication (or before and after it) in one sentence."""
+    by_sentence: dict[int, list[PainScore]] = {}
     for score in pain_scores:
-        if score.evidence.doc_id == d.doc.doc_id and score.context and "medication" in score.context:
-            found.append(MonitoringRecord(kind="pain_relief_quantified", present=True, detail=score.context,
-                                          evidence=score.evidence))
+        if score.evidence.doc_id == d.doc.doc_id:
+            by_sentence.setdefault(d.sentence(score.evidence.start).start, []).append(score)
+    found: list[MonitoringRecord] = []
+    for s_start, scores in by_sentence.items():
+        s = d.sentence(s_start)
+        contexts = [score.context for score in scores if score.context and "medication" in score.context]
+        two_with_drug = len({score.score for score in scores}) >= 2 and (
+            P.MEDICATION_WORD.search(s.text) or P.MEDICATION.regex.search(s.text))
+        if contexts or two_with_drug:
+            found.append(MonitoringRecord(
+                kind="pain_relief_quantified", present=True, detail="; ".join(contexts) or None,
+                evidence=d.evidence(scores[0].evidence.start, scores[-1].evidence.end)))
     return found
 
 

@@ -112,6 +112,10 @@ PLAN_CONTEXT = Trigger(
     ("plan", "recommend", "will", "would", "order", "referr", "propos", "scheduled", "pursu", "consider",
      "candidate", "pending", "if", "to ", "intend", "intent", "should", "request", "rfa"),
 )
+# A "Heading:" at the start of a line; the section runs to the next heading.
+SECTION_HEADING = re.compile(r"^[ \t]*([A-Z][A-Za-z /&-]{1,40}):", re.MULTILINE)
+PLAN_HEADING = re.compile(r"plan|recommendation|request|order|disposition|proposed|authorization", _I)
+UR_HEADING = re.compile(r"utilization review|\bUR\b|determination", _I)
 # Inside a plan: a medication that is refilled or continued was already in use.
 CURRENT_USE = re.compile(
     r"\brefill\w*|\bcontinu\w*|\brenew\w*|\bcurrent(?:ly)?\b|\bongoing\b|\bstill\b|\bregimen\b"
@@ -249,10 +253,16 @@ TREATMENT_HISTORY = re.compile(
 )
 SESSIONS = re.compile(
     rf"\b(?:at least |approximately |about |over |a total of )?(?P<n>{NUMBER})(?:\s*\((?P<digits>\d+)\))?\s+"
-    r"(?:(?:prior|previous|completed|additional|total)\s+)?(?:[A-Za-z/-]+\s+){0,3}?(?:sessions?|visits?|treatments)\b"
+    r"(?:(?:prior|previous|completed|additional|total)\s+)?(?:[A-Za-z/-]+\s+){0,3}?(?:sessions?|visits?|treatments"
+    r"|injections|blocks|shots)\b"
     r"(?![^.;,]{0,40}\b(?:remaining|left|pending|requested|authorized|approved|certified)\b)",
     _I,
 )
+# Between two items of a plain list: a count, commas, "and" (no verb, no outcome).
+LIST_GLUE = re.compile(r"[\s\w()#/-]{0,40}?(?:,|\band\b)[\s\w()#/-]{0,25}", _I)
+# "Visit 14." / "Ten visits completed." in a therapy note: the visits of the note's own modality.
+VISIT_NUMBER = re.compile(r"\bvisit\s+(?:#|no\.?\s*|number\s+)?(\d{1,3})\b", _I)
+VISITS_DONE = re.compile(r"\b(?:completed|attended|finished|to date|so far|done)\b", _I)
 TREATMENT_NEGATION = re.compile(r"\b(?:no|not|never|without|denie[sd])\s+(?:\w+\s+){0,2}$", _I)
 NOT_IMPROVED = re.compile(
     r"\b(?:no|not|without|minimal|little|limited)\s+(?:\w+\s+){0,2}?(?:improvement|improved|improve|benefi\w*"
@@ -339,15 +349,21 @@ NEURO_PATTERNS: list[tuple[Trigger, str, bool]] = [
         "radiat|radicul|sciatica",
     ), "radicular_symptoms", True),
     (Trigger(r"\bnon-?radiating\b", "non"), "radicular_symptoms", False),
+    (Trigger(r"\bSpurling'?s?(?:\s+(?:test|sign|maneuver))?\s+(?:is\s+|was\s+)?positive\b|\bpositive\s+Spurling",
+             "spurling|positive"), "radicular_symptoms", True),
+    (Trigger(r"\bSpurling'?s?(?:\s+(?:test|sign|maneuver))?\s+(?:is\s+|was\s+)?negative\b|\bnegative\s+Spurling",
+             "spurling|negative"), "radicular_symptoms", False),
     (Trigger(r"\batroph\w*\b|\bmuscle wasting\b", "atroph|muscle wasting"), "atrophy", True),
     (Trigger(r"\bnumbness\b|\bnumb\b|\btingling\b|\bparesthesi\w*|\bpins and needles\b",
              "numb|tingling|paresthe|pins and needles"), "paresthesia", True),
 ]
+# Only meaningful when denied: "denies leg pain", "without radiation" say there are no radicular symptoms.
+RADICULAR_WHEN_DENIED = Trigger(r"\b(?:leg|arm)\s+pain\b|\bradiation\b|\bradiating\s+pain\b", "leg|arm|radiat")
 # "Motor strength, sensation, and reflexes were normal": one statement about several findings.
 NORMAL_LIST = Trigger(
     r"\b(?:(?:motor(?: strength)?|strength|sensation|sensory(?: exam)?|(?:deep tendon )?reflexes|DTRs?)"
     r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)){1,3}(?:motor(?: strength)?|strength|sensation|sensory(?: exam)?"
-    r"|(?:deep tendon )?reflexes|DTRs?)\s+(?:were|are)\s+(?:all\s+)?(?:normal|intact|within normal limits"
+    r"|(?:deep tendon )?reflexes|DTRs?)\s+(?:(?:were|are)\s+)?(?:all\s+)?(?:normal|intact|within normal limits"
     r"|unremarkable|symmetric\w*)\b",
     ("motor", "strength", "sensation", "sensory", "reflexes", "deep tendon", "dtr"),
 )
@@ -466,16 +482,24 @@ FUNCTION = Trigger(
     r"|\b(?:function|ADLs?|activities of daily living)\s+(?:\w+\s+)?improved\b"
     r"|\bhelp(?:ed|s)?\s+(?:\w+\s+){0,3}?function(?:al)?\s+(?:mobility|status|ability|capacity|level)\b"
     r"|\bable to \w+(?:\s+\w+){0,5}?\s+with (?:the |her |his )?(?:pain )?(?:medications?|meds)\s+(?:versus|vs\.?"
-    r"|compared (?:to|with)|but only|and only)",
+    r"|compared (?:to|with)|but only|and only)"
+    r"|\bimprov\w*\s+(?:his |her |their )?\w+ tolerance\b"
+    r"|\b(?:balance|strength|endurance|mobility|walking|sitting|standing)(?: and \w+)? (?:has |have )?improved\b"
+    r"|\b(?:with|on|since starting)\s+(?:the |her |his )?(?!exam\w*|presentation|arrival|admission|average|occasion)"
+    r"\w+(?:\s+\d+\s*mg)?,?\s+(?:he|she|they|the patient)\s+"
+    r"(?:can|could|is able to|was able to|works|walks|does)\b"
+    r"|\breturn(?:ed)? to (?:\w+[- ])?(?:\w+ )?(?:work|duty)\b",
     ("functional", "objective improvement", "improv", "function", "adl", "activities of daily living", "help",
-     "able to"),
+     "able to", "balance", "strength", "endurance", "mobility", "walking", "sitting", "standing", "with", "on",
+     "since starting", "return"),
 )
 # "no change in ... level of functioning": function explicitly did not improve.
 FUNCTION_UNCHANGED = Trigger(
-    r"\bno (?:significant |appreciable )?(?:changes?|difference) in (?:\w+\s+){0,4}?function\w*"
-    r"|\bfunction(?:al status|ing)? (?:\w+\s+)?(?:was |is |has |have )?(?:unchanged|not (?:improved|changed)"
-    r"|worsened|declined)\b",
-    "no |function",
+    r"\bno (?:significant |appreciable )?(?:changes?|difference) in (?:\w+\s+){0,4}?(?:function\w*|activit\w+)"
+    r"|\b(?:function(?:al status|ing)?|strength|activities|tolerance)(?: and \w+)? (?:\w+\s+)?"
+    r"(?:was |is |are |were |has |have |remains? |remained )?(?:unchanged|not (?:improved|changed)|worsened|declined)\b"
+    r"|\bdid not change what (?:he|she|they) (?:can|could) do\b|\bno more active\b",
+    "no |function|strength|activities|tolerance|did not|no more",
 )
 
 # "whether the applicant was or was not working", "needs to be taken off work": not a status.
@@ -514,14 +538,33 @@ MONITORING: list[tuple[Trigger, str]] = [
     (Trigger(r"\b(?:pain|opioid|narcotic|medication|opiate)\s+(?:management\s+|treatment\s+)?(?:agreement|contract)s?"
              r"\b|\bsigned (?:an? )?(?:\w+ )?(?:agreement|contract)\b",
              "pain|opioid|narcotic|medication|opiate|signed"), "pain_agreement"),
-    (Trigger(r"\bside[- ]effects?\b|\badverse effects?\b", "side effect|side-effect|adverse effect"),
-     "side_effects_assessed"),
-    (Trigger(r"\baberrant\s+(?:drug[- ]\w+\s+)?behaviou?rs?\b|\bdrug[- ]seeking\b",
-             "aberrant|drug-seeking|drug seeking"), "aberrant_behavior"),
+    (Trigger(r"\bside[- ]effects?\b|\badverse effects?\b|\b(?:good|well) toleran\w+|\btolerat\w+ (?:it|them|the \w+)"
+             r" well\b", "side effect|side-effect|adverse effect|good|well|tolerat"), "side_effects_assessed"),
+    (Trigger(r"\baberrant\s+(?:drug[- ]\w+\s+)?behaviou?rs?\b|\bdrug[- ]seeking\b|\bearly refills?\b|\blost"
+             r" (?:or stolen )?(?:prescriptions?|medications?|pills)\b|\bmultiple prescribers\b|\bdoctor shopping\b"
+             r"|\bdiversion\b|\bmisuse\b|\b(?:not|never) (?:been )?prescribed\b|\bunprescribed\b|\billicit\b"
+             r"|\bcocaine\b|\bheroin\b|\bmethamphetamine\b",
+             "aberrant|drug-seeking|drug seeking|early refill|lost|multiple prescribers|doctor shopping|diversion"
+             "|misuse|not|never|unprescribed|illicit|cocaine|heroin|methamphetamine"), "aberrant_behavior"),
     (Trigger(r"\b\d{1,3}\s*%\s*(?:pain\s+)?(?:relief|improvement|reduction)\b", "%", anchored=False),
      "pain_relief_quantified"),
 ]
 
+DRUG_TEST_CONTEXT = re.compile(r"\bscreen\w*|\btest\w*|\b(?-i:UDS|UDT)\b|\burine\b|\btoxicology\b", _I)
+MEDICATION_WORD = re.compile(r"\bmedications?\b|\bmedicines?\b|\bmeds\b|\bpills?\b|\btablets?\b", _I)
+# Side effects named rather than called side effects ("No sedation", "makes him drowsy"): the
+# prescriber asked about them. Counted when denied, or when the sentence names a drug or medication.
+SIDE_EFFECT_TERMS = Trigger(
+    r"\bsedat(?:ion|ed)\b|\bdrows(?:y|iness)\b|\bsomnolen\w+|\bconstipat\w+|\bnause\w+|\bstomach (?:upset|complaints?"
+    r"|pain|problems?)\b|\b(?:GI|gastrointestinal) (?:upset|complaints?|symptoms?)\b|\bdyspepsia\b|\bheartburn\b",
+    "sedat|drows|somnolen|constipat|nause|stomach|gi|gastrointestinal|dyspepsia|heartburn",
+)
+# Relief the records say they cannot measure: "cannot say whether it helps".
+RELIEF_UNKNOWN = Trigger(
+    r"\b(?:can(?:not|'t)|does not|doesn't|did not|unable to)\s+(?:say|tell|state|report|document|describe)\w*\s+"
+    r"whether\s+(?:it|the \w+|\w+)\s+(?:still\s+)?helps?\b|\bno pain (?:scores|ratings|levels) with and without\b",
+    "cannot|can't|does not|doesn't|did not|unable to|no pain",
+)
 PROCEDURE = Trigger(
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|shoulder|knee|hip|spine|spinal|abdominal|wrist|elbow|ankle"
     r"|foot|hand|rotator cuff|carpal tunnel|pelvic ring|colon|anterior|posterior|total|partial|arthroscopic"
