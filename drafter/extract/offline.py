@@ -176,8 +176,17 @@ def _age(d: _Doc) -> AgeFact | None:
 def _sex(d: _Doc) -> SexFact | None:
     m = next((m for m in P.SEX.finditer(d.scan) if d.sentence(m.start()).start not in d.planted), None)
     if m is None:
-        return None
+        return _sex_from_pronouns(d)
     return SexFact(sex=P.SEX_WORDS[m.group(1).lower()], evidence=d.evidence(m.start(), m.end()))  # type: ignore[arg-type]
+
+
+def _sex_from_pronouns(d: _Doc) -> SexFact | None:
+    """"He could not bear weight": the pronouns, when every one of them agrees."""
+    pronouns = [m for m in P.PRONOUN.finditer(d.scan) if d.sentence(m.start()).start not in d.planted]
+    sexes = {"female" if m.group(0).lower().startswith(("she", "her")) else "male" for m in pronouns}
+    if len(sexes) != 1:
+        return None
+    return SexFact(sex=sexes.pop(), evidence=d.evidence(pronouns[0].start(), pronouns[0].end()))  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,6 +250,9 @@ def _diagnosis_items(d: _Doc, start: int, end: int) -> list[Diagnosis]:
         b = a + len(piece)
         if len(piece) < 4 or not re.search(r"[A-Za-z]{3}", piece) or len(piece) > 120 \
                 or P.DIAGNOSIS_NOT_ITEM.fullmatch(piece):
+            continue
+        if found and P.DIAGNOSIS_CERTAINTY_ITEM.fullmatch(piece):
+            found[-1].certainty = "suspected"
             continue
         if found and P.DIAGNOSIS_CONTINUES.match(piece):
             # ICD style "strain of muscle, fascia and tendon at neck level" is one diagnosis.
@@ -805,7 +817,11 @@ def _monitoring(d: _Doc, pain_scores: list[PainScore]) -> list[MonitoringRecord]
         if d.is_ur(s) or d.is_plan(s) or P.NOT_DOCUMENTED.search(text, max(s.start, m.start() - 60), m.start()):
             continue
         cue = negation_cue(text, s, m.start())
-        if cue is None and not P.MEDICATION_WORD.search(s.text) and not P.MEDICATION.regex.search(s.text):
+        # A denied side effect may follow the sentence naming the drug ("Naproxen 550 mg. No stomach upset.");
+        # a reported one must name the drug just before it ("the medicine makes him drowsy").
+        context = (text[d.sentence(max(s.start - 2, 0)).start:s.end] if cue
+                   else text[max(s.start, m.start() - 60):m.start()])
+        if not (P.MEDICATION_WORD.search(context) or P.MEDICATION.regex.search(context)):
             continue  # "headaches with nausea" is a symptom, not a drug's side effect
         found.append(MonitoringRecord(kind="side_effects_assessed", present=True, detail=m.group(0).lower(),
                                       evidence=d.evidence(cue.start() if cue else m.start(), m.end())))
@@ -849,9 +865,10 @@ def _surgeries(d: _Doc) -> list[SurgeryRecord]:
         before = text[s.start:m.start()]
         if d.is_ur(s) or d.is_plan(s):
             status = "authorized" if P.SURGERY_AUTHORIZED.search(s.text) and not d.is_plan(s) else "planned"
-            if P.SURGERY_DONE.search(before) and not P.UR_CONTEXT.regex.search(before):
+            if (P.SURGERY_DONE.search(before) and not P.UR_CONTEXT.regex.search(before)) \
+                    or P.SURGERY_DONE_AFTER.match(text, m.end()) or P.SURGERY_DONE_AFTER.search(text, m.end(), s.end):
                 status = "done"
-        elif P.SURGERY_DONE.search(s.text):
+        elif P.SURGERY_DONE.search(s.text) or P.SURGERY_DONE_AFTER.search(text, m.end(), s.end):
             status = "done"
         else:
             continue

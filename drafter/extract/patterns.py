@@ -157,6 +157,7 @@ POST_NEGATION = re.compile(
 AGE = Trigger(r"\b(\d{1,3})(?:[- ]?(?:years?|yrs?)[- ]?old\b|[- ]?y/?o\b)|\bage[d:]?\s+(\d{1,3})\b",
               ("old", "age", "y/o", "yo"), anchored=False)
 SEX = Trigger(r"(male|female|man|woman|gentleman|lady)\b", ("male", "female", "man", "woman", "gentleman", "lady"))
+PRONOUN = Trigger(r"(?:he|him|his|she|her|hers)\b", "he|him|his|she")
 SEX_WORDS = {"male": "male", "man": "male", "gentleman": "male", "female": "female", "woman": "female",
              "lady": "female"}
 
@@ -184,7 +185,13 @@ DIAGNOSIS_ITEM_BREAK = re.compile(
 # A list item that carries on the tissue list of the item before it.
 DIAGNOSIS_CONTINUES = re.compile(r"(?:fascia|tendons?|ligaments?|muscles?)\b(?! strain| sprain)", _I)
 # ICD encounter suffixes are not diagnoses of their own.
-DIAGNOSIS_NOT_ITEM = re.compile(r"(?:initial|subsequent) encounter|sequela|unspecified|not otherwise specified", _I)
+DIAGNOSIS_NOT_ITEM = re.compile(
+    r"(?:initial|subsequent) encounter|sequela|unspecified|not otherwise specified|grade \w+|resolving|improving"
+    r"|worsening|stable|chronic|acute|mild|moderate|severe|right|left|bilateral",
+    _I,
+)
+# "Depressive disorder, suspected": a certainty written after the item belongs to it.
+DIAGNOSIS_CERTAINTY_ITEM = re.compile(r"suspected|possible|probable|presumed|likely|questionable", _I)
 DIAGNOSIS_AND = re.compile(r"\s+and\s+(?!/|or\b)", _I)
 DIAGNOSIS_TRIM = re.compile(
     r"^(?:\"|'|a\s+|an\s+|the\s+|and\s+|or\s+|include\s+|that include\s+|(?:documented|noted|listed|given)\s+as\s+"
@@ -254,7 +261,7 @@ TREATMENT_HISTORY = re.compile(
 SESSIONS = re.compile(
     rf"\b(?:at least |approximately |about |over |a total of )?(?P<n>{NUMBER})(?:\s*\((?P<digits>\d+)\))?\s+"
     r"(?:(?:prior|previous|completed|additional|total)\s+)?(?:[A-Za-z/-]+\s+){0,3}?(?:sessions?|visits?|treatments"
-    r"|injections|blocks|shots)\b"
+    r"|injections?|blocks?|shots?)\b"
     r"(?![^.;,]{0,40}\b(?:remaining|left|pending|requested|authorized|approved|certified)\b)",
     _I,
 )
@@ -480,7 +487,7 @@ FUNCTION = Trigger(
     r"|ability to \w+)\b|\b(?:improved|improvement in)\s+(?:(?:his|her|the)\s+)?(?:function\w*"
     r"|activit(?:y|ies)(?: level| tolerance)?|ADLs?|activities of daily living|ability to \w+|work capacity)\b"
     r"|\b(?:function|ADLs?|activities of daily living)\s+(?:\w+\s+)?improved\b"
-    r"|\bhelp(?:ed|s)?\s+(?:\w+\s+){0,3}?function(?:al)?\s+(?:mobility|status|ability|capacity|level)\b"
+    r"|\bhelp(?:ed|s)?\s+(?:[\w']+\s+){0,3}?function(?:al)?\s+(?:mobility|status|ability|capacity|level)\b"
     r"|\bable to \w+(?:\s+\w+){0,5}?\s+with (?:the |her |his )?(?:pain )?(?:medications?|meds)\s+(?:versus|vs\.?"
     r"|compared (?:to|with)|but only|and only)"
     r"|\bimprov\w*\s+(?:his |her |their )?\w+ tolerance\b"
@@ -488,10 +495,10 @@ FUNCTION = Trigger(
     r"|\b(?:with|on|since starting)\s+(?:the |her |his )?(?!exam\w*|presentation|arrival|admission|average|occasion)"
     r"\w+(?:\s+\d+\s*mg)?,?\s+(?:he|she|they|the patient)\s+"
     r"(?:can|could|is able to|was able to|works|walks|does)\b"
-    r"|\breturn(?:ed)? to (?:\w+[- ])?(?:\w+ )?(?:work|duty)\b",
+    r"|\breturned to (?:full|regular|part-time|his|her|usual) (?:\w+ )?(?:work|duty)\b",
     ("functional", "objective improvement", "improv", "function", "adl", "activities of daily living", "help",
      "able to", "balance", "strength", "endurance", "mobility", "walking", "sitting", "standing", "with", "on",
-     "since starting", "return"),
+     "since starting", "returned"),
 )
 # "no change in ... level of functioning": function explicitly did not improve.
 FUNCTION_UNCHANGED = Trigger(
@@ -589,6 +596,7 @@ SURGERY_DONE = re.compile(
     r"|\bhas had\b|\bhad (?:a |an )?\b|\bperformed\b|\bto date\b|\bprevious\b|\bprior\b",
     _I,
 )
+SURGERY_DONE_AFTER = re.compile(r"\b(?:already|was|were|been)\s+(?:done|performed|completed)\b", _I)
 SURGERY_AUTHORIZED = re.compile(r"(?<!non-)(?<!non)\b(?:authorized|approved|certified)\b", _I)
 
 PLANTED = Trigger(
@@ -601,8 +609,10 @@ PLANTED = Trigger(
     r"|\b(?:AI|assistant|chatbot|language model|LLM|the tool|the model)\s*[,:]\s*(?:please|you|must|do|ignore)\b"
     r"|\b(?:reviewer|you)\s+(?:must|should|shall|are (?:required|instructed|directed) to)\s+(?:overturn|approve"
     r"|certify|authorize|find|decide|rule|ignore|disregard|grant)\b"
-    r"|\bsystem prompt\b|\bprompt injection\b",
+    r"|\bsystem prompt\b|\bprompt injection\b|\bsystem instructions?\b"
+    r"|\binstructions? (?:for|to) (?:the |any )?(?:AI|language models?|LLMs?|models?|software|automated \w+)\b",
     ("ignore", "disregard", "forget", "override", "bypass", "overturn", "approve", "certify", "authorize", "note to",
      "attention", "dear", "message to", "message for", "as a", "you are", "ai", "assistant", "chatbot",
-     "language model", "llm", "the tool", "the model", "reviewer", "you", "system prompt", "prompt injection"),
+     "language model", "llm", "the tool", "the model", "reviewer", "you", "system prompt", "prompt injection",
+     "system instruction", "instruction"),
 )
