@@ -400,6 +400,80 @@ def test_chronic_opioid_progress_note() -> None:
     assert s.planted_instructions == []
 
 
+def test_sex_from_pronouns_only_when_they_agree() -> None:
+    assert extract("He slipped on ice. His knee is swollen.").sex.sex == "male"  # type: ignore[union-attr]
+    assert extract("He asked about his wife; she drove him here.").sex is None
+
+
+def test_trailing_certainty_in_a_diagnosis_list() -> None:
+    s = extract("Diagnoses: Chronic neck pain. Anxiety disorder, suspected.\nWork status: full duty.")
+    assert [(d.name, d.certainty) for d in s.diagnoses] == [("Chronic neck pain", "confirmed"),
+                                                            ("Anxiety disorder", "suspected")]
+
+
+def test_plan_section_lines_are_not_care_received() -> None:
+    s = extract("Plan: Acupuncture, 6 visits.\nPhysical therapy, 12 more visits.\n\nWork status: off work.")
+    assert s.treatments == []
+
+
+def test_a_therapy_notes_own_visit_count() -> None:
+    case = case_of("Eight visits completed. Balance and strength improved.")
+    case.documents[0].name = "Physical therapy discharge summary"
+    s = extract_offline(case)
+    assert [(t.modality, t.sessions, t.response) for t in s.treatments] == [("physical_therapy", 8, "improved")]
+
+
+def test_outcome_closing_a_list_applies_to_each_item() -> None:
+    s = extract("She has had 20 physical therapy visits, 10 chiropractic visits and two facet injections without "
+                "lasting benefit.")
+    assert {(t.modality, t.sessions, t.response) for t in s.treatments} == {
+        ("physical_therapy", 20, "not_improved"), ("chiropractic", 10, "not_improved"),
+        ("injection", 2, "not_improved")}
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [("Spurling test is positive on the left.", True), ("Spurling's sign was negative.", False),
+     ("He denies arm pain.", False), ("Neck pain without radiation.", False)],
+)
+def test_cervical_radicular_signs(text: str, present: bool) -> None:
+    assert neuro(extract(text), "radicular_symptoms") == [present]
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [("He asked for early refills twice this month.", True), ("No early refills and no lost prescriptions.", False),
+     ("The urine drug screen showed cocaine, which is not prescribed.", True)],
+)
+def test_aberrant_behaviour_is_the_behaviour_itself(text: str, present: bool) -> None:
+    kinds = {(m.kind, m.present) for m in extract(text).monitoring}
+    assert ("aberrant_behavior", present) in kinds and ("aberrant_behavior", not present) not in kinds
+
+
+def test_side_effects_named_and_relief_before_and_after() -> None:
+    s = extract("Pain is 8/10 before tramadol and 5/10 an hour after it. The medicine makes her drowsy.")
+    kinds = {(m.kind, m.present) for m in s.monitoring}
+    assert ("pain_relief_quantified", True) in kinds and ("side_effects_assessed", True) in kinds
+
+
+def test_symptom_is_not_a_side_effect() -> None:
+    assert extract("She has headaches with nausea since the fall.").monitoring == []
+
+
+def test_relief_that_cannot_be_judged() -> None:
+    s = extract("He takes gabapentin daily but cannot say whether it helps.")
+    assert [(m.kind, m.present) for m in s.monitoring] == [("pain_relief_quantified", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "improved"),
+    [("With naproxen she can finish her shift.", True), ("Her lifting tolerance improved after therapy.", True),
+     ("He reports no change in his activities.", False), ("On examination, he could flex to 90 degrees.", None)],
+)
+def test_function_statements(text: str, improved: bool | None) -> None:
+    assert [f.improved for f in extract(text).functional_status] == ([] if improved is None else [improved])
+
+
 # ---------------------------------------------------------------------------------------------
 # invariants over the real dev letters (read at run time, never copied)
 # ---------------------------------------------------------------------------------------------

@@ -410,7 +410,8 @@ def _own_visits(d: _Doc, mention_sentences: set[int]) -> list[TreatmentCourse]:
         if match is None:
             continue
         sessions = int(visit.group(1)) if visit else to_int(count.group("digits") or count.group("n"))  # type: ignore[union-attr]
-        after = s.text[match.end():]
+        following = d.sentences[d.sentences.index(s) + 1].text if s is not d.sentences[-1] else ""
+        after = s.text[match.end():] + " " + following  # progress is often the next sentence of the note
         response = ("not_improved" if P.NOT_IMPROVED.search(after) else
                     "improved" if P.IMPROVED.search(after) else "not_stated")
         found.append(TreatmentCourse(modality=named.lastgroup, sessions=sessions,  # type: ignore[arg-type]

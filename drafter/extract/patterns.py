@@ -491,13 +491,15 @@ FUNCTION = Trigger(
     r"|\bable to \w+(?:\s+\w+){0,5}?\s+with (?:the |her |his )?(?:pain )?(?:medications?|meds)\s+(?:versus|vs\.?"
     r"|compared (?:to|with)|but only|and only)"
     r"|\bimprov\w*\s+(?:his |her |their )?\w+ tolerance\b"
-    r"|\b(?:balance|strength|endurance|mobility|walking|sitting|standing)(?: and \w+)? (?:has |have )?improved\b"
+    r"|\b(?:balance|strength|endurance|mobility|walking|sitting|standing|tolerance)(?: and \w+)? (?:has |have )?"
+    r"improved\b"
     r"|\b(?:with|on|since starting)\s+(?:the |her |his )?(?!exam\w*|presentation|arrival|admission|average|occasion)"
     r"\w+(?:\s+\d+\s*mg)?,?\s+(?:he|she|they|the patient)\s+"
     r"(?:can|could|is able to|was able to|works|walks|does)\b"
     r"|\breturned to (?:full|regular|part-time|his|her|usual) (?:\w+ )?(?:work|duty)\b",
     ("functional", "objective improvement", "improv", "function", "adl", "activities of daily living", "help",
-     "able to", "balance", "strength", "endurance", "mobility", "walking", "sitting", "standing", "with", "on",
+     "able to", "balance", "strength", "endurance", "mobility", "walking", "sitting", "standing", "tolerance", "with",
+     "on",
      "since starting", "returned"),
 )
 # "no change in ... level of functioning": function explicitly did not improve.
