@@ -116,7 +116,7 @@ def test_sound_rationales_pass_every_check() -> None:
 def test_every_check_reports_a_stable_id() -> None:
     report = check_rationale(SOUND_UPHELD, make_decision(), make_summary())
     assert [result.check for result in report.results] == [
-        "conclusion", "guideline", "numbers", "drugs", "criteria", "documented_facts", "reviewer_name"]
+        "conclusion", "guideline", "numbers", "drugs", "procedures", "criteria", "documented_facts", "reviewer_name"]
     assert report.item_id == "item-1" and report.passed
 
 
@@ -149,6 +149,13 @@ FAKES = {
                              "drugs"),
     "brand name never mentioned": (SOUND_UPHELD.replace("He takes naproxen", "He takes Norco and naproxen"),
                                    "drugs"),
+    "procedure never performed": (
+        SOUND_UPHELD.replace("The request adds", "The injured worker underwent an EMG of both legs. "
+                                                 "The request adds"), "procedures"),
+    "surgery invented": (
+        SOUND_UPHELD.replace("The request adds", "He had a lumbar fusion. The request adds"), "procedures"),
+    "year of an earlier event invented": (
+        SOUND_UPHELD.replace("The request adds", "He first hurt his back in 2011. The request adds"), "numbers"),
     "decisive criterion ignored": (
         "The MTUS Chronic Pain Medical Treatment Guidelines allow 8-10 visits over 4-8 weeks. The request for "
         "Physical therapy 2 times a week for 6 weeks is not medically necessary.", "criteria"),
@@ -220,6 +227,12 @@ def test_dates_between_injury_and_decision_and_derived_durations_are_grounded() 
 def test_page_and_table_references_and_literature_citations_are_not_claims() -> None:
     text = ("As noted on page 99 of the guideline (Table 12-8) and in the literature (Smith, 2009), " + SOUND_UPHELD)
     assert "numbers" not in failed(text)
+
+
+def test_procedures_named_as_absent_proposed_or_in_guideline_statements_pass() -> None:
+    text = ("The guidelines support an EMG only after a month of conservative care. There is no documentation "
+            "of acupuncture. A trial of chiropractic care could be considered. " + SOUND_UPHELD)
+    assert "procedures" not in failed(text)
 
 
 def test_no_documentation_claims_about_attributes_of_a_documented_fact_pass() -> None:

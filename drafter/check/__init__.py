@@ -5,6 +5,7 @@ Each check returns a CheckResult with a stable id:
 - guideline: every guideline document the text names is one the rule cites or discusses;
 - numbers: every number, date and spinal level is grounded in the request, the records or the rule;
 - drugs: every drug named is in the request, the records or the rule's topic;
+- procedures: no procedure is stated as done or found in this case unless the case or the rule names it;
 - criteria: every decisive unmet or undocumented criterion is addressed;
 - documented_facts: no "not documented" claim about something the summary documents;
 - reviewer_name: no person is named as reviewer.
@@ -22,6 +23,7 @@ from drafter.check.checks import (
     check_drugs,
     check_guideline,
     check_numbers,
+    check_procedures,
     check_reviewer_name,
 )
 from drafter.check.prose import sentence_spans
@@ -41,6 +43,7 @@ def check_rationale(text: str, decision: ItemDecision, summary: CaseSummary,
         check_guideline(sentences, grounding),
         check_numbers(text, spans, grounding),
         check_drugs(sentences, grounding),
+        check_procedures(sentences, grounding),
         check_criteria(text, decision),
         check_documented_facts(sentences, summary),
         check_reviewer_name(text, reviewer_names),

@@ -29,6 +29,7 @@ WORD = re.compile(r"[a-z]+")
 CLASS_OF = {drug.generic: drug.drug_class for drug in lexicon.DRUGS}
 GUIDELINE_DATES = {dt.date(2016, 7, 28), dt.date(2009, 7, 18), dt.date(2016, 7, 29), (2009, 5), (2016, 7)}
 EDITION_YEARS = {1999, 2003, 2004, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017}
+"""Years of guideline editions: a bare year from these may appear where the text speaks of a guideline."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class CaseGrounding:
     dates: frozenset[object]
     levels: frozenset[str]
     drugs: frozenset[str]
+    procedures: frozenset[str]
     window: tuple[dt.date, dt.date] | None
     elapsed: frozenset[tuple[float, str]]
 
@@ -80,6 +82,7 @@ def case_grounding(summary: CaseSummary, records: Sequence[str]) -> CaseGroundin
         dates=frozenset(dates),
         levels=frozenset(levels),
         drugs=frozenset(drugs_in(text)),
+        procedures=frozenset(procedures_in(text)),
         window=(min(header_dates), max(header_dates)) if header_dates else None,
         elapsed=frozenset(elapsed_values(header_dates, dates)),
     )
@@ -107,6 +110,8 @@ class Grounding:
     """Drugs the request, the records or the facts name."""
     guideline_drugs: frozenset[str]
     """Drugs the rule text names or its guideline topic discusses: allowed where the text speaks of the guideline."""
+    procedures: frozenset[str]
+    """Procedures the request, the records, the facts or the rule name."""
     window: tuple[dt.date, dt.date] | None
     """From the earliest to the latest header date: record dates in it count as grounded."""
 
@@ -143,6 +148,7 @@ class Grounding:
             allowed_numbers=rule.allowed_numbers,
             drugs=frozenset(case.drugs | drugs_in(item_text)),
             guideline_drugs=rule.drugs,
+            procedures=case.procedures | procedures_in(item_text) | rule.procedures,
             window=case.window,
         )
 
@@ -245,6 +251,7 @@ class RuleGrounding:
     dates: frozenset[object]
     levels: frozenset[str]
     drugs: frozenset[str]
+    procedures: frozenset[str]
 
 
 def citation_text(decision: ItemDecision) -> str:
@@ -269,6 +276,7 @@ def rule_grounding(rule_text: str, citation: str, request: str) -> RuleGrounding
         dates=frozenset(value for _, value in found_dates),
         levels=frozenset(levels),
         drugs=frozenset(guideline_drugs(rule_text, request)),
+        procedures=frozenset(procedures_in(rule_text)),
     )
 
 
@@ -305,6 +313,16 @@ def drugs_in(text: str) -> set[str]:
     found.update(generic for name, generic in MULTIWORD_NAMES.items()
                  if name in lowered and re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", lowered))
     return found
+
+
+PROCEDURE_NAMES = list(lexicon.PROCEDURES)
+PROCEDURE_PATTERN = re.compile("|".join(f"(?P<p{index}>{pattern})"
+                                        for index, pattern in enumerate(lexicon.PROCEDURES.values())), re.I)
+
+
+def procedures_in(text: str) -> set[str]:
+    return {PROCEDURE_NAMES[int(match.lastgroup[1:])] for match in PROCEDURE_PATTERN.finditer(text)
+            if match.lastgroup}
 
 
 def guideline_drugs(rule_text: str, request: str) -> set[str]:
@@ -406,7 +424,9 @@ def check_numbers(text: str, spans: list[tuple[int, int]], grounding: Grounding)
         following = cleared[match.end():match.end() + 12]
         if re.match(r"\s*(?:mg|mcg|g|ml|%|visits|sessions)\b", following, re.I):
             continue
-        if year not in grounding.years and year not in EDITION_YEARS:
+        sentence = next((text[start:end] for start, end in spans if start <= match.start() < end), "")
+        edition = year in EDITION_YEARS and not about_case(sentence, grounding)
+        if year not in grounding.years and not edition:
             ungrounded.append(match.group(0))
         cleared = numbers.blank(cleared, match.start(), match.end())
     for quantity in numbers.find_quantities(cleared):
@@ -473,6 +493,33 @@ def check_drugs(sentences: list[str], grounding: Grounding) -> CheckResult:
         return CheckResult(check="drugs", passed=False,
                            detail="not in the request, the records or the rule: " + ", ".join(named))
     return CheckResult(check="drugs", passed=True)
+
+
+NOT_PERFORMED = re.compile(r"\b(?:no|not|never|without|lack|lacks|lacking|absence|absent|nor|neither|failed\s+to|"
+                           r"would|could|may|might|should|consider\w*|recommend\w*|trial\s+of|option|request\w*|"
+                           r"plan\w*|refer\w*|candidate|prior\s+to|before|if|unless|whether|when|patients|"
+                           r"indicated|helpful|useful|effective|evidence|studies|proven)\b", re.I)
+
+
+def check_procedures(sentences: list[str], grounding: Grounding) -> CheckResult:
+    """A procedure the case does not name may not be stated as done or found in this case; it may appear in
+    guideline statements, and as absent, proposed or conditional ('no prior physical therapy')."""
+    named: list[str] = []
+    for sentence in sentences:
+        if not about_case(sentence, grounding):
+            continue
+        for match in PROCEDURE_PATTERN.finditer(sentence):
+            name = PROCEDURE_NAMES[int(match.lastgroup[1:])] if match.lastgroup else None
+            if name is None or name in grounding.procedures or name in named:
+                continue
+            if NOT_PERFORMED.search(sentence[:match.start()]):
+                continue
+            named.append(name)
+    if named:
+        return CheckResult(check="procedures", passed=False,
+                           detail="stated for this case but not in the request, the records or the rule: "
+                                  + ", ".join(named))
+    return CheckResult(check="procedures", passed=True)
 
 
 # ---------------------------------------------------------------------------------------------
