@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import openai
 from instructor import Mode, patch
-from instructor.core.exceptions import InstructorRetryException
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.core.hooks import Hooks
 from pydantic import BaseModel
 from tenacity import (
@@ -181,6 +181,11 @@ class LLMClient:
                                last_reply=_reply_text(exc.last_completion)) from None
         except TransportFailed as exc:
             raise TransportFailed(str(exc), ledger.calls) from None
+        except IncompleteOutputException as exc:
+            ledger.calls[-1] = ledger.calls[-1].model_copy(update={"outcome": "incomplete"})
+            raise ReplyInvalid(f"{self.name}: the {stage} reply was cut at max_output_tokens="
+                               f"{self.settings.max_output_tokens}", ledger.calls, errors="incomplete output",
+                               last_reply=_reply_text(getattr(exc, "last_completion", None))) from None
         return result, ledger.calls
 
     def _send(self, ledger: _Ledger, **kwargs: Any) -> Any:

@@ -19,13 +19,17 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from drafter.draft.llm import draft_rationale_llm
+from drafter.draft.template import draft_rationale
 from drafter.errors import BackendError
 from drafter.extract.llm import extract_llm
 from drafter.ingest import load_case
 from drafter.llm import LLMClient, ReplyInvalid, TransportFailed
+from drafter.models import CaseSummary, ItemDecision, Outcome
 from drafter.settings import load_settings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+CASSETTES = Path(__file__).resolve().parent / "cassettes"
 
 
 class _Answer(BaseModel):
@@ -207,3 +211,56 @@ def test_refused_key_is_not_retried(fake: Any) -> None:
     with pytest.raises(BackendError, match="refused the API key"):
         client_for(server.url).structured(_Answer, [{"role": "user", "content": "q"}], stage="t")
     assert len(server.requests) == 1
+
+
+def test_template_syntax_in_case_text_is_sent_as_data(fake: Any, tmp_path: Path) -> None:
+    case_file = tmp_path / "braces.txt"
+    case_file.write_text("=== Note | 01/02/2020 ===\nA 40-year-old man. Residue: {{ patient.name }} {% if x %} {0}\n"
+                         "\nDISPUTED ITEMS\n- MRI of the lumbar spine\n")
+    age = {"years": 40, "doc_id": "D1", "quote": "A 40-year-old man."}
+    server = fake(Reply(completion(facts(age=age))))
+    summary, _ = extract_llm(load_case(case_file), client_for(server.url))
+    sent = server.requests[0]["messages"][-1]["content"]
+    assert "Residue: {{ patient.name }} {% if x %} {0}" in sent
+    assert summary.age is not None and summary.age.evidence.quote == "A 40-year-old man."
+
+
+def test_reply_cut_at_the_token_limit_is_a_reply_error_with_usage(fake: Any) -> None:
+    cut = completion('{"answer": "4', completion_tokens=64)
+    cut["choices"][0]["finish_reason"] = "length"
+    server = fake(Reply(cut))
+    with pytest.raises(ReplyInvalid, match="cut at max_output_tokens") as failure:
+        client_for(server.url).structured(_Answer, [{"role": "user", "content": "q"}], stage="t")
+    assert [(call.outcome, call.completion_tokens) for call in failure.value.calls] == [("incomplete", 64)]
+
+
+def _thoracic_mri() -> tuple[Any, Any]:
+    summary = CaseSummary.model_validate_json((CASSETTES / "thoracic-summary.json").read_text())
+    decision = ItemDecision.model_validate_json((CASSETTES / "thoracic-mri-decision.json").read_text())
+    return summary, decision
+
+
+def test_inconsistent_rationale_is_reasked_with_the_failures(fake: Any) -> None:
+    summary, decision = _thoracic_mri()
+    assert decision.outcome == Outcome.UPHELD
+    good = draft_rationale(decision, summary).text  # a text the checks accept, sent back as the model's
+    contrary = f"The records support this request. The request for {decision.request} is medically necessary."
+    server = fake(Reply(completion(json.dumps({"text": contrary}))), Reply(completion(json.dumps({"text": good}))))
+    rationale, report, calls = draft_rationale_llm(decision, summary, client_for(server.url), max_reasks=1)
+    assert (rationale.source, rationale.attempts, rationale.text) == ("llm", 2, good)
+    assert report.passed
+    assert [call.outcome for call in calls] == ["validation_error", "ok"]
+    assert all(call.stage == "rationale" and call.item_id == decision.item_id for call in calls)
+    reask = server.requests[1]["messages"][-1]["content"]
+    assert "failed these checks" in reask and "conclusion" in reask
+
+
+def test_rationale_failing_every_reask_falls_back_to_the_flagged_template(fake: Any) -> None:
+    summary, decision = _thoracic_mri()
+    contrary = f"The request for {decision.request} is medically necessary."
+    server = fake(*[Reply(completion(json.dumps({"text": contrary}))) for _ in range(3)])
+    rationale, report, calls = draft_rationale_llm(decision, summary, client_for(server.url), max_reasks=2)
+    assert rationale.source == "template"
+    assert rationale.text == draft_rationale(decision, summary).text
+    assert not report.passed and report.results[-1].check == "llm_draft"
+    assert [call.outcome for call in calls] == ["validation_error"] * 3

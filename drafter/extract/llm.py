@@ -174,10 +174,17 @@ def _split_lines(text: str, limit: int) -> list[str]:
 
 
 def chunk_budget_chars(client: LLMClient, system_prompt: str) -> int:
-    schema_tokens = (len(system_prompt) + len(json.dumps(REPLY_MODEL.model_json_schema()))) // CHARS_PER_TOKEN
-    tokens = (client.settings.context_tokens - schema_tokens - client.settings.max_output_tokens
-              - PROMPT_OVERHEAD_TOKENS)
-    return max(tokens, 200) * CHARS_PER_TOKEN
+    """Characters of records per chunk: the context less the prompt, the reply and some overhead.
+
+    In `json_schema` mode the schema travels as `response_format`, otherwise instructor writes it into
+    the system prompt.
+    """
+    prompt_chars = len(system_prompt)
+    if client.settings.instructor_mode != "json_schema":
+        prompt_chars += len(json.dumps(REPLY_MODEL.model_json_schema()))
+    tokens = (client.settings.context_tokens - prompt_chars // CHARS_PER_TOKEN
+              - client.settings.max_output_tokens - PROMPT_OVERHEAD_TOKENS)
+    return max(tokens, 100) * CHARS_PER_TOKEN
 
 
 def chunk_message(chunk: list[Piece]) -> str:

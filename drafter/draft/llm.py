@@ -1,0 +1,153 @@
+"""Stage 4 through an LLM: rationale prose and the clinical case summary paragraph.
+
+The decision is made before this stage; the LLM only explains it. Every draft is validated inside the
+reply model, so a failure is re-asked by instructor with the failures listed (bounded):
+* a rationale by `drafter.check.check_rationale` (the consistency gate);
+* a case summary by a grounding check (every number it writes occurs in the facts it was given).
+When the re-asks run out, the deterministic template drafter writes the text instead and the item is
+flagged for the reviewer. Case text reaches the model only as JSON data in a user message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+
+from drafter.check import check_rationale
+from drafter.draft.template import draft_case_summary, draft_rationale, letter_date
+from drafter.llm import LLMClient, ReplyInvalid, load_prompt
+from drafter.models import CaseSummary, CheckReport, CheckResult, ItemDecision, LLMCall, Rationale
+
+FALLBACK_CHECK = "llm_draft"
+
+
+class TextReply(BaseModel):
+    """A drafted paragraph; `validate_text` (bound per call) raises ValueError listing what is wrong."""
+
+    model_config = ConfigDict(extra="forbid")
+    validate_text: ClassVar[Callable[[str], None] | None] = None
+    text: str = Field(description="The paragraph.")
+
+    @model_validator(mode="after")
+    def _checked(self) -> TextReply:
+        if not self.text.strip():
+            raise ValueError("The text is empty.")
+        if self.validate_text is not None:
+            type(self).validate_text(self.text)
+        return self
+
+
+def _bound(validate: Callable[[str], None]) -> type[TextReply]:
+    model = create_model("TextReply", __base__=TextReply)
+    model.validate_text = validate
+    return model
+
+
+def rationale_data(decision: ItemDecision) -> dict[str, Any]:
+    """What the rationale may draw on: the decision, its criteria and their evidence."""
+    return {
+        "item": decision.request,
+        "outcome": decision.outcome.value if decision.outcome else None,
+        "guideline": decision.citation.letter_text() if decision.citation else None,
+        "guideline_summary": decision.guideline_summary,
+        "criteria": [
+            {"requirement": result.requirement, "status": result.status.value, "decisive": result.decisive,
+             "finding": result.finding, "evidence": [evidence.quote for evidence in result.evidence[:2]]}
+            for result in decision.criteria
+        ],
+    }
+
+
+def _failures(report: CheckReport) -> list[str]:
+    return [f"{result.check}: {result.detail}" for result in report.results if not result.passed]
+
+
+def draft_rationale_llm(decision: ItemDecision, summary: CaseSummary, client: LLMClient, max_reasks: int = 2,
+                        reviewer_names: Sequence[str] = (), records: Sequence[str] = (),
+                        ) -> tuple[Rationale, CheckReport, list[LLMCall]]:
+    """The LLM's rationale when it passes the checks; else the template's, flagged as a fallback.
+
+    An item without an outcome (no rule covers it) gets the template text: there is nothing to explain.
+    `reviewer_names` and `records` go to `check_rationale`.
+    """
+
+    def check(text: str) -> CheckReport:
+        return check_rationale(text, decision, summary, reviewer_names, records)
+
+    if decision.outcome is None:
+        rationale = draft_rationale(decision, summary)
+        return rationale, check(rationale.text), []
+
+    def validate(text: str) -> None:
+        failures = _failures(check(text))
+        if failures:
+            raise ValueError("The rationale failed these checks; fix each one:\n- " + "\n- ".join(failures))
+
+    messages = [
+        {"role": "system", "content": load_prompt("rationale")},
+        {"role": "user", "content": json.dumps(rationale_data(decision), ensure_ascii=False, indent=1)},
+    ]
+    try:
+        reply, calls = client.structured(_bound(validate), messages, stage="rationale",
+                                         item_id=decision.item_id, max_reasks=max_reasks)
+    except ReplyInvalid as exc:
+        rationale = draft_rationale(decision, summary)
+        report = check(rationale.text)
+        flag = CheckResult(check=FALLBACK_CHECK, passed=False,
+                           detail=f"the LLM draft failed validation in {len(exc.calls)} attempt(s); "
+                                  "the template rationale is used")
+        report = report.model_copy(update={"passed": False, "results": [*report.results, flag]})
+        return rationale, report, exc.calls
+    rationale = Rationale(item_id=decision.item_id, text=reply.text.strip(), source="llm", attempts=len(calls))
+    return rationale, check(rationale.text), calls
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def case_summary_data(summary: CaseSummary) -> dict[str, Any]:
+    """The facts the summary paragraph may use; dates written as the letter writes them."""
+    header = summary.header
+    return {
+        "age": summary.age.years if summary.age else None,
+        "sex": summary.sex.sex if summary.sex else None,
+        "date_of_injury": letter_date(header.date_of_injury) if header.date_of_injury else None,
+        "diagnoses": [d.name for d in summary.diagnoses if d.certainty != "ruled_out"],
+        "treatments": [{"modality": t.modality, "sessions": t.sessions, "response": t.response}
+                       for t in summary.treatments],
+        "medications": [m.name for m in summary.medications],
+        "pain": [{"score": p.score, "context": p.context} for p in summary.pain_scores],
+        "findings": [" ".join(f.evidence.quote.split()) for f in summary.neuro_findings[:4]],
+        "imaging": [{"modality": i.modality, "finding": i.finding} for i in summary.imaging],
+        "requests": [item.request for item in summary.disputed_items],
+    }
+
+
+def ungrounded_numbers(text: str, data: str) -> list[str]:
+    """Numbers in `text` that `data` does not contain (a date counts by its parts)."""
+    known = set(_NUMBER.findall(data))
+    known |= {number.lstrip("0") or "0" for number in known}
+    return sorted({n for n in _NUMBER.findall(text) if n not in known and (n.lstrip("0") or "0") not in known})
+
+
+def draft_case_summary_llm(summary: CaseSummary, client: LLMClient,
+                           max_reasks: int = 2) -> tuple[str, bool, list[LLMCall]]:
+    """(paragraph, written_by_llm, calls): the template paragraph when the LLM's stays ungrounded."""
+    data = json.dumps(case_summary_data(summary), ensure_ascii=False, indent=1)
+
+    def validate(text: str) -> None:
+        if stray := ungrounded_numbers(text, data):
+            raise ValueError("These numbers are not in the facts given; remove or correct them: "
+                             + ", ".join(stray))
+
+    messages = [{"role": "system", "content": load_prompt("case_summary")},
+                {"role": "user", "content": data}]
+    try:
+        reply, calls = client.structured(_bound(validate), messages, stage="case_summary", max_reasks=max_reasks)
+    except ReplyInvalid as exc:
+        return draft_case_summary(summary), False, exc.calls
+    return reply.text.strip(), True, calls
