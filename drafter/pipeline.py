@@ -18,19 +18,24 @@ from drafter.models import (
     Determination,
     DeterminationItem,
     ItemDecision,
+    LLMCall,
     Rationale,
     ReviewerCredentials,
 )
+from drafter.settings import Settings, load_settings
 
 
 @dataclass
 class DraftOptions:
     reviewer: ReviewerCredentials = field(default_factory=ReviewerCredentials)
     backend: str = "offline"
+    llm: Settings | None = None  # the endpoint of the openai backend (None: from the environment)
 
 
 def draft_letter(case: CaseFile, options: DraftOptions | None = None) -> Determination:
     options = options or DraftOptions()
+    if options.backend == "openai":
+        return draft_letter_llm(case, options)
     summary = extract_offline(case)
     decisions = decide(summary)
     return assemble(summary, decisions, options, input_sha256=case.input_sha256)
@@ -49,14 +54,63 @@ def assemble(summary: CaseSummary, decisions: list[ItemDecision], options: Draft
         rules_version=RULES_VERSION,
         input_sha256=input_sha256,
         backend=options.backend,
-        flags=[f"planted-instruction:{fact.evidence.doc_id}:{fact.evidence.start}"
-               for fact in summary.planted_instructions],
+        flags=summary_flags(summary),
     )
+    return letter(summary, items, draft_case_summary(summary), options, audit)
+
+
+def draft_letter_llm(case: CaseFile, options: DraftOptions) -> Determination:
+    """Extract and draft through the LLM; decide as offline. Replies that never validate fall back to the
+    offline extractor or the template drafter, with a flag; an endpoint failure raises BackendError."""
+    from drafter.draft.llm import draft_case_summary_llm, draft_rationale_llm  # openai + instructor: ~3 s
+    from drafter.extract.llm import extract_llm
+    from drafter.llm import LLMClient, ReplyInvalid, prompt_hashes
+
+    settings = options.llm or load_settings(backend="openai")
+    client = LLMClient(settings)
+    calls: list[LLMCall] = []
+    flags: list[str] = []
+    try:
+        summary, extract_calls = extract_llm(case, client)
+    except ReplyInvalid as exc:
+        summary, extract_calls = extract_offline(case), exc.calls
+        flags.append("llm-extraction-invalid:offline-extractor-used")
+    calls += extract_calls
+    items = []
+    for item, decision in zip(summary.disputed_items, decide(summary), strict=True):
+        rationale, report, item_calls = draft_rationale_llm(decision, summary, client, settings.max_reasks)
+        calls += item_calls
+        items.append(determination_item(item.ur_guideline, decision, rationale, report))
+    case_summary, by_llm, summary_calls = draft_case_summary_llm(summary, client, settings.max_reasks)
+    calls += summary_calls
+    if not by_llm:
+        flags.append("llm-case-summary-invalid:template-used")
+    audit = AuditRecord(
+        tool_version=__version__,
+        rules_version=RULES_VERSION,
+        input_sha256=case.input_sha256,
+        backend="openai",
+        model=settings.model,
+        prompt_hashes=prompt_hashes(),
+        llm_calls=calls,
+        flags=[*summary_flags(summary), *flags],
+    )
+    return letter(summary, items, case_summary, options, audit)
+
+
+def summary_flags(summary: CaseSummary) -> list[str]:
+    planted = [f"planted-instruction:{fact.evidence.doc_id}:{fact.evidence.start}"
+               for fact in summary.planted_instructions]
+    return [*planted, *summary.flags]
+
+
+def letter(summary: CaseSummary, items: list[DeterminationItem], case_summary: str, options: DraftOptions,
+           audit: AuditRecord) -> Determination:
     return Determination(
         case_number=summary.header.case_number,
         header=summary.header,
         reviewer=options.reviewer,
-        case_summary=draft_case_summary(summary),
+        case_summary=case_summary,
         items=items,
         documents_reviewed=summary.documents,
         released=all(not entry.needs_review for entry in items),
