@@ -29,7 +29,7 @@ from drafter.models import (
     PlantedInstruction,
     TreatmentCourse,
 )
-from tests.helpers import REPO
+from helpers import REPO
 
 GOLD_DIR = REPO / "evals" / "gold"
 
