@@ -143,6 +143,13 @@ def test_treatments_with_counts_and_response() -> None:
     assert by_modality["acupuncture"].response == "improved"
 
 
+def test_phrases_broken_across_lines() -> None:
+    s = extract("He finished 10 physical\ntherapy visits last year.\nSensation is\nintact.")
+    assert [(t.modality, t.sessions) for t in s.treatments] == [("physical_therapy", 10)]
+    assert "physical\ntherapy" in s.treatments[0].evidence.quote
+    assert neuro(s, "sensory_deficit") == [False]
+
+
 def test_treatment_count_written_in_words() -> None:
     s = extract("She has completed eight (8) chiropractic visits for the neck.")
     chiro = [t for t in s.treatments if t.modality == "chiropractic"]

@@ -54,6 +54,7 @@ from drafter.models import (
 )
 
 EXTRACTOR = "offline"
+_FLATTEN = str.maketrans("\n\r\t\f\v", "     ")
 F = TypeVar("F", bound=Fact)
 _WEEKS_PER_UNIT = {"week": 1.0, "month": 52 / 12, "year": 52.0}
 
@@ -72,12 +73,15 @@ class _Doc:
 
     @property
     def text(self) -> str:
-        return self.doc.text
+        """The document text with line breaks and tabs as spaces: patterns see "physical\\ntherapy" as
+        "physical therapy". Offsets are the document's; quotes are cut from the document itself."""
+        return self.scan.text
 
     @classmethod
     def prepare(cls, doc: Document) -> _Doc:
-        sentences = split_sentences(doc.text)
-        prepared = cls(doc, P.Scan(doc.text), sentences, SentenceIndex(sentences))
+        flat = doc.text.translate(_FLATTEN)
+        sentences = [Sentence(s.start, s.end, flat[s.start:s.end]) for s in split_sentences(doc.text)]
+        prepared = cls(doc, P.Scan(flat), sentences, SentenceIndex(sentences))
         for marks, trigger in ((prepared.ur, P.UR_CONTEXT), (prepared.plan, P.PLAN_CONTEXT),
                                (prepared.planted, P.PLANTED)):
             for m in trigger.finditer(prepared.scan):
@@ -107,8 +111,8 @@ class _Doc:
         return s.start in self.plan
 
     def evidence(self, start: int, end: int) -> Evidence:
-        """Evidence for text[start:end], trimmed of surrounding whitespace and trailing commas."""
-        text = self.text
+        """Evidence for document.text[start:end], trimmed of surrounding whitespace and trailing commas."""
+        text = self.doc.text
         while start < end and text[start].isspace():
             start += 1
         while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
@@ -202,11 +206,13 @@ def _diagnoses(d: _Doc) -> list[Diagnosis]:
         if d.is_ur(s) and not lead.group(0).lower().startswith("claim"):
             continue
         start = lead.end()
-        # A "Diagnoses:" heading runs to the end of its line block; a sentence lead to the sentence end.
-        line_start = text.rfind("\n", 0, lead.start()) + 1
-        if P.DIAGNOSIS_HEADING.match(lead.group(0)) and not text[line_start:lead.start()].strip():
-            line_end = text.find("\n", start)
-            end = len(text) if line_end < 0 else line_end
+        # A "Diagnoses:" heading runs to the next heading or blank line; a sentence lead to the sentence end.
+        original = d.doc.text
+        line_start = original.rfind("\n", 0, lead.start()) + 1
+        if P.DIAGNOSIS_HEADING.match(lead.group(0)) and not original[line_start:lead.start()].strip():
+            following = P.SECTION_HEADING.search(original, start)
+            blank = original.find("\n\n", start)
+            end = min(x for x in (following.start() if following else -1, blank, len(original)) if x >= 0)
         else:
             end = s.end
             stop = P.DIAGNOSIS_STOP.search(text, start, end)
