@@ -760,21 +760,31 @@ def _functional_status(d: _Doc) -> list[FunctionalStatus]:
         cue = negation_cue(text, s, m.start())
         found.append(FunctionalStatus(
             improved=cue is None,
-            related_to=_related_treatment(text, s),
+            related_to=_related_treatment(d, s),
             evidence=d.evidence(cue.start() if cue else m.start(), m.end()),
         ))
     for m in P.FUNCTION_UNCHANGED.finditer(d.scan):
         s = d.sentence(m.start())
         if not (d.is_ur(s) or d.is_plan(s) or any(f.evidence.start <= m.start() < f.evidence.end for f in found)):
-            found.append(FunctionalStatus(improved=False, related_to=_related_treatment(text, s),
+            found.append(FunctionalStatus(improved=False, related_to=_related_treatment(d, s),
                                           evidence=d.evidence(m.start(), m.end())))
     found.sort(key=lambda f: f.evidence.start)
     return found
 
 
-def _related_treatment(text: str, s: Sentence) -> str | None:
-    drug = P.MEDICATION.regex.search(text, s.start, s.end)
-    modality = P.MODALITY.regex.search(text, s.start, s.end)
+def _related_treatment(d: _Doc, s: Sentence) -> str | None:
+    """The treatment a function statement follows: one the sentence names, else the therapy the note is
+    from ("Physical therapy re-evaluation")."""
+    named = _treatment_named(d.text, s.start, s.end)
+    if named:
+        return named
+    own = P.MODALITY.regex.search(d.doc.name)
+    return own.lastgroup if own and own.lastgroup not in ("medication", "other") else None
+
+
+def _treatment_named(text: str, start: int, end: int) -> str | None:
+    drug = P.MEDICATION.regex.search(text, start, end)
+    modality = P.MODALITY.regex.search(text, start, end)
     candidates = [x for x in (drug, modality) if x is not None]
     if not candidates:
         return None
