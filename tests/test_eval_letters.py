@@ -198,6 +198,18 @@ def test_a_pipeline_crash_is_recorded_without_its_message_and_the_run_goes_on(tm
     assert [p.predicted for p in run.predictions] == [None] * len(GOLD_LINES)
 
 
+def test_an_endpoint_failure_stops_the_run_instead_of_scoring_an_outage(tmp_path):
+    from drafter.errors import BackendError
+
+    letters, items = _write_set(tmp_path)
+
+    def unreachable(case_path: Path):
+        raise BackendError("endpoint unreachable")
+
+    with pytest.raises(BackendError):
+        run_letters(letters, items, drafter=unreachable)
+
+
 # ---------------------------------------------------------------------------------------------
 # the real dev letters (read at run time, never copied)
 # ---------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from drafter.errors import DrafterError, InputError
+from drafter.errors import BackendError, DrafterError, InputError
 from drafter.evaluation.metrics import ScoredItem, score_items
 from drafter.ingest import parse_date
 
@@ -303,8 +303,10 @@ def pipeline_drafter(backend: str = "offline") -> Drafter:
     """Drafts one written case file with the project pipeline."""
     from drafter.ingest import load_case
     from drafter.pipeline import DraftOptions, draft_letter
+    from drafter.settings import load_settings
 
-    options = DraftOptions(backend=backend)
+    # The openai backend's settings come from the environment/config; a missing key fails here, once.
+    options = DraftOptions(backend=backend, llm=load_settings(backend=backend) if backend == "openai" else None)
 
     def draft(case_path: Path) -> DraftedLetter:
         determination = draft_letter(load_case(case_path), options)
@@ -349,6 +351,8 @@ def run_letters(letters_dir: Path, items_file: Path, drafter: Drafter | None = N
                 case_path = out_dir / f"{letter.stem}.txt"
                 case_path.write_text(case_text(letter), encoding="utf-8")
                 result = drafter(case_path)
+            except BackendError:
+                raise  # the endpoint failed, not the letter: stop rather than score an outage
             except DrafterError as exc:
                 errors[path.stem] = str(exc)
                 continue
