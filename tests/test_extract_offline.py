@@ -161,6 +161,17 @@ def test_no_prior_therapy_is_zero_sessions() -> None:
     assert [(t.modality, t.sessions) for t in s.treatments] == [("chiropractic", 0)]
 
 
+def test_none_of_a_list_of_treatments() -> None:
+    s = extract("She has not had physical therapy, acupuncture or injections for it.")
+    assert {(t.modality, t.sessions) for t in s.treatments} == {
+        ("physical_therapy", 0), ("acupuncture", 0), ("injection", 0)}
+
+
+def test_assessment_heading_lists_diagnoses() -> None:
+    s = extract("Assessment: Right carpal tunnel syndrome.\nPlan: wrist splint.")
+    assert [(d.name, d.body_region) for d in s.diagnoses] == [("Right carpal tunnel syndrome", "wrist_hand")]
+
+
 def test_proposed_care_is_not_care_received() -> None:
     s = extract("The treatment plan included acupuncture twice weekly and an MRI of the lumbar spine.")
     assert s.treatments == [] and s.imaging == []
@@ -241,6 +252,21 @@ def test_negation_after_the_finding() -> None:
 def test_silence_of_the_records_is_not_a_normal_finding() -> None:
     s = extract("There is insufficient documentation of deficits in dermatomal sensation.")
     assert s.neuro_findings == []
+
+
+def test_negated_verb_does_not_negate_the_finding() -> None:
+    s = extract("Six weeks of splinting have not reduced the numbness in her fingers.")
+    assert neuro(s, "paresthesia") == [True]
+
+
+def test_a_diagnosis_called_less_likely_is_not_a_finding() -> None:
+    s = extract("Cervical radiculopathy is less likely given the exam.")
+    assert neuro(s, "radicular_symptoms") == []
+
+
+def test_sensation_decreased_without_a_verb_and_two_point_discrimination() -> None:
+    s = extract("Sensation decreased in the median nerve distribution. Diminished two-point discrimination.")
+    assert neuro(s, "sensory_deficit") == [True, True]
 
 
 def test_no_numbness_is_not_a_sensory_deficit() -> None:

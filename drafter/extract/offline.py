@@ -371,7 +371,7 @@ def _sentence_treatments(d: _Doc, s: Sentence, mentions: list[re.Match[str]]) ->
         seg_start = mentions[i - 1].end() if i else s.start
         seg_end = mentions[i + 1].start() if i + 1 < len(mentions) else s.end
         negation = P.TREATMENT_NEGATION.search(text, max(seg_start, m.start() - 30), m.start())
-        if (modality == "medication" and (negation or not history)) or \
+        if (negation and modality not in P.COUNTABLE) or (modality == "medication" and not history) or \
                 P.NOT_RECORDED.search(text, max(s.start, m.start() - 60), m.start()):
             continue
         count_match = None if negation else counts.get(i)
@@ -392,6 +392,13 @@ def _sentence_treatments(d: _Doc, s: Sentence, mentions: list[re.Match[str]]) ->
             response=response,  # type: ignore[arg-type]
             evidence=d.evidence(start, end),
         )))
+    # "She has not had physical therapy, acupuncture or injections": none of them.
+    for (i, course), (j, following) in zip(courses[:-1], courses[1:], strict=True):
+        glue = text[mentions[i].end():mentions[j].start()]
+        if course.sessions == 0 and following.sessions is None and following.response == "not_stated" \
+                and following.modality in P.COUNTABLE and re.search(r",|\bor\b", glue) \
+                and P.LIST_GLUE.fullmatch(glue):
+            following.sessions = 0
     # "24 PT visits, 12 chiropractic visits and two injections without lasting benefit": the outcome
     # closing a plain list is the outcome of every item of it.
     for (i, course), (j, following) in zip(reversed(courses[:-1]), reversed(courses[1:]), strict=True):
@@ -578,6 +585,8 @@ def _neuro_findings(d: _Doc) -> list[NeuroFinding]:
         for m in pattern.finditer(d.scan):
             s = d.sentence(m.start())
             if not usable(s, m.start()):
+                continue
+            if P.POST_HEDGE.match(text, m.end()):
                 continue
             cue = negation_cue(text, s, m.start()) if present else None
             post = P.POST_NEGATION.match(text, m.end()) if present and cue is None else None

@@ -144,6 +144,8 @@ NOT_RECORDED = re.compile(
     _I,
 )
 # "radiculopathy was not seen": negation after the term.
+# "Cervical radiculopathy is less likely": a hedge after the term.
+POST_HEDGE = re.compile(r"\s*(?:is|was|seems|appears)\s+(?:less likely|unlikely|doubtful|not likely)\b", _I)
 POST_NEGATION = re.compile(
     r"\s*(?:was|were|is|are|has been|have been)\s+(?:not\s+(?:seen|noted|present|found|appreciated|identified"
     r"|documented|detected|elicited|reported)|absent|negative|denied)\b",
@@ -168,11 +170,11 @@ SEX_WORDS = {"male": "male", "man": "male", "gentleman": "male", "female": "fema
 DIAGNOSIS_LEAD = Trigger(
     r"diagnos(?:is|es|ed)\b(?:[^.;:\n]{0,40}?\b(?:include[sd]?|are|is|was|were|of|as|with|as having)\b"
     r"(?:\s+(?:noted|documented|listed|reported)\s+(?:to include|as))?)?"
-    r"\s*:?\s*|(?:treated|treatments?) for\s+|claim for\s+",
-    ("diagnos", "treated for", "treatment", "claim for"),
+    r"\s*:?\s*|(?:treated|treatments?) for\s+|claim for\s+|(?:assessment|impression)s?\s*:\s*",
+    ("diagnos", "treated for", "treatment", "claim for", "assessment", "impression"),
 )
 # "Diagnoses: A. B." at the start of a line: the list runs to the end of the line.
-DIAGNOSIS_HEADING = re.compile(r"diagnos[ie]s\s*:", _I)
+DIAGNOSIS_HEADING = re.compile(r"(?:diagnos[ie]s|assessments?|impressions?)\s*:", _I)
 # Where the diagnosis list of a sentence ends.
 DIAGNOSIS_STOP = re.compile(
     r"\s+(?:reportedly|associated with|who\b|which\b|after\b|since\b|and has been|sustained|following\b|due to"
@@ -243,14 +245,16 @@ MODALITY = Trigger(
     r"|(?P<functional_restoration>functional restoration(?: program)?|(?-i:\bFRP\b))"
     r"|(?P<activity_modification>activity modifications?|work restrictions|modified activit(?:y|ies))"
     r"|(?P<medication>(?:pain |anti-inflammatory )?medications?(?: management| therapy)?)"
-    r"|(?P<other>shockwave(?: therapy)?|shock wave therapy)",
+    r"|(?P<other>shockwave(?: therapy)?|shock wave therapy|(?:night |wrist |thumb |knee |back )?splints?\b"
+    r"|(?:night|wrist|thumb) splinting\b"
+    r"|(?:wrist |knee |back |lumbar )?brac(?:e|es|ing)\b)",
     ("chiro", "manipulat", "spinal", "osteopathic", "physical therap", "physiotherap", "pt", "aquatic",
      "pool therap", "occupational", "ot", "acupunct", "electro", "massage", "myofascial", "home exercise", "hep",
      "injection", "epidural", "corticosteroid", "cortisone", "steroid", "trigger point", "facet", "toradol",
      "platelet", "prp", "joint", "esi", "nerve block", "medial branch", "tens", "electrical", "interferential",
      "psychotherap", "cognitive", "cbt", "counsel", "psych", "functional restoration", "frp",
      "activity modification", "work restrictions", "modified activit", "pain medication", "anti-inflammatory",
-     "medication", "shockwave", "shock wave"),
+     "medication", "shockwave", "shock wave", "night", "wrist", "thumb", "knee", "back", "lumbar", "splint", "brac"),
 )
 # A sentence that lists care already received ("Treatment to date has included ...").
 TREATMENT_HISTORY = re.compile(
@@ -266,7 +270,10 @@ SESSIONS = re.compile(
     _I,
 )
 # Between two items of a plain list: a count, commas, "and" (no verb, no outcome).
-LIST_GLUE = re.compile(r"[\s\w()#/-]{0,40}?(?:,|\band\b)[\s\w()#/-]{0,25}", _I)
+# Visits that can be counted as zero when the records say there were none.
+COUNTABLE = {"physical_therapy", "occupational_therapy", "chiropractic", "acupuncture", "massage", "psychotherapy",
+             "functional_restoration", "injection"}
+LIST_GLUE = re.compile(r"[\s\w()#/-]{0,40}?(?:,|\band\b|\bor\b)[\s\w()#/-]{0,25}", _I)
 # "Visit 14." / "Ten visits completed." in a therapy note: the visits of the note's own modality.
 VISIT_NUMBER = re.compile(r"\bvisit\s+(?:#|no\.?\s*|number\s+)?(\d{1,3})\b", _I)
 VISITS_DONE = re.compile(r"\b(?:completed|attended|finished|to date|so far|done)\b", _I)
@@ -324,12 +331,13 @@ NEURO_PATTERNS: list[tuple[Trigger, str, bool]] = [
         r"(?:(?:light[- ]touch|pinprick|dermatomal|dermatome|and|[CLTS]\d(?:-[CLTS]?\d)?)\s+){0,4}sensation\b"
         r"|\bhypo-?(?:a?esthesia|sensorium)\b"
         r"|\bhypesthesia\b|\bsensory (?:deficits?|loss|changes?|disturbances?|abnormalit\w+)"
+        r"|\b(?:diminished|decreased|reduced|abnormal|impaired|increased) two-point discrimination\b"
         r"|\bdeficits? in (?:\w+ ){0,3}?(?:sensory|sensation)\b",
         "decreased|diminished|reduced|altered|impaired|abnormal|absent|loss of|lost|hypo|hypesthesia|sensory|deficit",
     ), "sensory_deficit", True),
     (Trigger(
-        r"\bsensation\s+(?:\w+\s+){0,6}?(?:was|were|is|are)\s+(?:\w+\s+)?(?:decreased|diminished|reduced"
-        r"|altered|impaired|absent)\b",
+        r"\bsensation\s+(?:(?!and\b|but\b)\w+\s+){0,6}?(?:(?:was|were|is|are)\s+)?(?:\w+\s+)?(?:decreased|diminished"
+        r"|reduced|altered|impaired|absent)\b",
         "sensation",
     ), "sensory_deficit", True),
     (Trigger(
@@ -340,8 +348,10 @@ NEURO_PATTERNS: list[tuple[Trigger, str, bool]] = [
     ), "sensory_deficit", False),
     (Trigger(
         r"\bweakness\b|\bparesis\b|\bfoot drop\b|\b(?:decreased|reduced|diminished|impaired)\s+"
-        r"(?:motor\s+|muscle\s+|grip\s+)?strength\b|\bmotor deficits?\b|\bdeficits? in (?:\w+ ){0,3}?motor\b",
-        "weakness|paresis|foot drop|decreased|reduced|diminished|impaired|motor|deficit",
+        r"(?:motor\s+|muscle\s+|grip\s+)?strength\b|\bmotor deficits?\b|\bdeficits? in (?:\w+ ){0,3}?motor\b"
+        r"|\bstrength\s+(?:(?!and\b|but\b)\w+\s+){0,3}?(?:is|was|are|were)\s+(?:\w+\s+)?(?:reduced|decreased|diminished"
+        r"|impaired|weak)\b",
+        "weakness|paresis|foot drop|decreased|reduced|diminished|impaired|motor|deficit|strength",
     ), "motor_weakness", True),
     (Trigger(
         r"\b(?:normal|full|intact)\s+(?:motor\s+|muscle\s+)?strength\b|\bstrength\s+(?:\w+\s+){0,4}?"

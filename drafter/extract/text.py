@@ -31,10 +31,13 @@ _CLAUSE_BREAK = re.compile(
 )
 
 NEGATION_CUE = re.compile(
-    r"\b(?:no|not(?!\s+(?:too|very|much|significantly|only|yet)\b)|denie[sd]|deny(?:ing)?|without|negative for"
-    r"|absence of|free of|nor|neither|never|did not|does not|do not|was not|were not|is not|are not"
+    r"\b(?:no|not|denie[sd]|deny(?:ing)?|without|negative for"
+    r"|absence of|free of|nor|neither|never|did not|does not|do not|was not|were not|is not|are not|have not|has not"
     r"|unremarkable for|ruled out"
-    r"|lack of|lacks|lacking|insufficient|none)\b",
+    r"|lack of|lacks|lacking|insufficient|none)\b"
+    # "not too displaced", "have not reduced the numbness": the negation is of something else.
+    r"(?!\s+(?:too|very|much|significantly|only|yet|reduced?|relieved?|improved?|resolved?|helped|help|changed?"
+    r"|decreased?|eased?|lessened)\b)",
     re.IGNORECASE,
 )
 _NEGATION_WINDOW = 90
