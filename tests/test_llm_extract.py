@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drafter.extract.llm import chunk_case, find_verbatim, merge_facts
+from drafter.extract.llm import chunk_case, find_verbatim, merge_facts, unsupported_values
 from drafter.models import CaseFile, CaseHeader, Diagnosis, Document, Evidence, NeuroFinding
 
 
@@ -46,3 +46,17 @@ def test_merge_joins_duplicates_and_flags_conflicts() -> None:
     assert len(merged["diagnoses"]) == 1 and merged["diagnoses"][0].evidence.doc_id == "D1"
     assert [finding.present for finding in merged["neuro_findings"]] == [False, True]
     assert flags == ["conflict:neuro_findings:D1@40:D2@12"]
+
+
+def test_values_the_quote_does_not_show_are_reported() -> None:
+    from drafter.extract.llm import REPLY_FACTS
+
+    treatment = REPLY_FACTS["treatments"]
+    shown = treatment(doc_id="D1", quote="finished twelve sessions of therapy", modality="physical_therapy",
+                      sessions=12, body_region=None, response="not_stated")
+    assert unsupported_values(shown) == []
+    invented = shown.model_copy(update={"sessions": 0, "quote": "Diagnosis: lumbar strain"})
+    assert unsupported_values(invented) == ["sessions=0 is not in the quote"]
+    medication = REPLY_FACTS["medications"](doc_id="D1", quote="no medications", name="none", drug_class=None,
+                                            start_date=None, duration_weeks=None)
+    assert unsupported_values(medication) == ["name='none' is a placeholder (use null)"]

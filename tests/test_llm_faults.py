@@ -192,7 +192,7 @@ def test_quote_mismatch_after_the_reasks_drops_the_fact_and_flags_it(fake: Any) 
     summary, _ = extract_llm(load_case(EXAMPLES / "thoracic-strain.txt"), client_for(server.url))
     assert summary.age is None  # never kept without a verbatim quote
     assert summary.sex is not None and summary.sex.sex == "male"
-    assert summary.flags == ["unverified-quote-dropped:age:chunk-1"]
+    assert summary.flags == ["unverified-fact-dropped:age:chunk-1"]
 
 
 def test_unreachable_endpoint_is_a_one_line_backend_error() -> None:
@@ -264,3 +264,24 @@ def test_rationale_failing_every_reask_falls_back_to_the_flagged_template(fake: 
     assert rationale.text == draft_rationale(decision, summary).text
     assert not report.passed and report.results[-1].check == "llm_draft"
     assert [call.outcome for call in calls] == ["validation_error"] * 3
+
+
+def test_openai_backend_letter_records_model_prompts_and_every_call(fake: Any) -> None:
+    from drafter.llm import prompt_hashes
+    from drafter.pipeline import DraftOptions, draft_letter
+
+    case = load_case(EXAMPLES / "thoracic-strain.txt")
+    items = len(case.disputed_items)
+    paragraph = "This 29 year old man hurt his mid back at work."
+    server = fake(Reply(completion(facts(age=AGE_OK))),
+                  *[Reply(completion(json.dumps({"text": "No."}))) for _ in range(items)],
+                  Reply(completion(json.dumps({"text": paragraph}))))
+    settings = load_settings(env={}, base_url=server.url, model="fake-model", max_reasks=0)
+    letter = draft_letter(case, DraftOptions(backend="openai", llm=settings))
+    audit = letter.audit
+    assert (audit.backend, audit.model, audit.prompt_hashes) == ("openai", "fake-model", prompt_hashes())
+    assert [call.stage for call in audit.llm_calls] == ["extract:1/1", *["rationale"] * items, "case_summary"]
+    assert letter.case_summary == paragraph
+    assert all(item.rationale_source == "template" and item.needs_review for item in letter.items)
+    assert all(any(reason.startswith("llm_draft") for reason in item.review_reasons) for item in letter.items)
+    assert not letter.released

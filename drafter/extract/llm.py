@@ -3,8 +3,9 @@
 The reply model is derived from CaseSummary's fact types: each fact without its `evidence`, plus the
 `doc_id` and verbatim `quote` the model must give; every field is required, optional ones nullable
 (with defaults, schema-enforcing modes let the model drop them). A quote must occur in its document
-exactly, up to whitespace; a reply with any other quote is re-asked with the failures listed
-(bounded). Offsets are computed here by locating the quote, never taken from the model.
+exactly, up to whitespace, and show the fact's numbers and years; a reply that breaks this is re-asked
+with the failures listed (bounded), and facts still unverified after the re-asks are dropped and
+flagged. Offsets are computed here by locating the quote, never taken from the model.
 
 A case longer than the model's context is read in chunks of whole documents (a document that alone
 is too long is split at line breaks); facts from all chunks are merged: duplicates joined, facts
@@ -13,7 +14,9 @@ that disagree kept side by side and flagged in `CaseSummary.flags`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,12 +74,41 @@ class ExtractionReply(BaseModel):
     def _quotes_are_verbatim(self) -> ExtractionReply:
         if self.sources is None:
             return self
-        failures = [f"{where}: {fact.quote!r} does not occur in {fact.doc_id}"
-                    for where, fact in iter_reply_facts(self) if locate_quote(fact, self.sources) is None]
+        failures = []
+        for where, fact in iter_reply_facts(self):
+            if locate_quote(fact, self.sources) is None:
+                failures.append(f"{where}: the quote {fact.quote!r} does not occur in {fact.doc_id}")
+            else:
+                failures += [f"{where}: {problem}" for problem in unsupported_values(fact)]
         if failures:
-            raise ValueError("Quotes must be copied exactly from the named document. Not found: "
+            raise ValueError("Every quote must be copied exactly from the named document and show the fact's "
+                             "values; otherwise use null or leave the fact out. Problems: "
                              + "; ".join(failures[:8]))
         return self
+
+
+PLACEHOLDERS = {"none", "null", "n/a", "na", "unknown", "not stated", "not documented", ""}
+WORD_NUMBERS = {word: float(number) for number, word in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])}
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def unsupported_values(fact: QuotedFact) -> list[str]:
+    """Values the quote does not show: numbers and years absent from it, placeholder strings."""
+    quote = fact.quote.casefold()
+    numbers = {float(n) for n in _NUMBER.findall(quote)}
+    numbers |= {value for word, value in WORD_NUMBERS.items() if re.search(rf"\b{word}\b", quote)}
+    problems = []
+    for name, value in fact.model_dump(exclude={"doc_id", "quote"}).items():
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, int | float) and float(value) not in numbers:
+            problems.append(f"{name}={value:g} is not in the quote")
+        elif isinstance(value, dt.date) and str(value.year) not in quote and f"/{value.year % 100:02d}" not in quote:
+            problems.append(f"{name}={value.isoformat()} is not in the quote")
+        elif isinstance(value, str) and value.strip().casefold() in PLACEHOLDERS:
+            problems.append(f"{name}={value!r} is a placeholder (use null)")
+    return problems
 
 
 REPLY_MODEL: type[ExtractionReply] = create_model(
@@ -218,8 +250,8 @@ def extract_llm(case: CaseFile, client: LLMClient) -> tuple[CaseSummary, list[LL
         for where, fact in iter_reply_facts(reply):
             field = where.split("[")[0]
             evidence = locate_quote(fact, sources)
-            if evidence is None:
-                flags.append(f"unverified-quote-dropped:{where}:chunk-{index}")
+            if evidence is None or unsupported_values(fact):
+                flags.append(f"unverified-fact-dropped:{where}:chunk-{index}")
                 continue
             fact_type, _ = FACT_FIELDS[field]
             found[field].append(fact_type(evidence=evidence, **fact.model_dump(exclude={"doc_id", "quote"})))
