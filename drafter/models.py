@@ -402,6 +402,7 @@ class AuditRecord(Artifact):
     model: str | None = None
     prompt_hashes: dict[str, str] = {}
     llm_calls: list[LLMCall] = []
+    cost_usd: float | None = Field(default=None, description="Estimate of the LLM calls from the price table.")
     flags: list[str] = Field(default=[], description="e.g. planted instructions found (ids, never text).")
 
 
