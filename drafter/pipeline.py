@@ -64,7 +64,7 @@ def draft_letter_llm(case: CaseFile, options: DraftOptions) -> Determination:
     offline extractor or the template drafter, with a flag; an endpoint failure raises BackendError."""
     from drafter.draft.llm import draft_case_summary_llm, draft_rationale_llm  # openai + instructor: ~3 s
     from drafter.extract.llm import extract_llm
-    from drafter.llm import LLMClient, ReplyInvalid, prompt_hashes
+    from drafter.llm import LLMClient, ReplyInvalid, prompt_hashes, total_cost
 
     settings = options.llm or load_settings(backend="openai")
     client = LLMClient(settings)
@@ -93,6 +93,7 @@ def draft_letter_llm(case: CaseFile, options: DraftOptions) -> Determination:
         model=settings.model,
         prompt_hashes=prompt_hashes(),
         llm_calls=calls,
+        cost_usd=total_cost(calls, settings),
         flags=[*summary_flags(summary), *flags],
     )
     return letter(summary, items, case_summary, options, audit)

@@ -282,6 +282,7 @@ def test_openai_backend_letter_records_model_prompts_and_every_call(fake: Any) -
     assert (audit.backend, audit.model, audit.prompt_hashes) == ("openai", "fake-model", prompt_hashes())
     assert [call.stage for call in audit.llm_calls] == ["extract:1/1", *["rationale"] * items, "case_summary"]
     assert letter.case_summary == paragraph
+    assert audit.cost_usd is None  # no price for "fake-model" in the table
     assert all(item.rationale_source == "template" and item.needs_review for item in letter.items)
     assert all(any(reason.startswith("llm_draft") for reason in item.review_reasons) for item in letter.items)
     assert not letter.released
