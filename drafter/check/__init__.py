@@ -29,15 +29,18 @@ from drafter.check.checks import (
 from drafter.check.prose import sentence_spans
 from drafter.models import CaseSummary, CheckReport, ItemDecision
 
-__all__ = ["check_rationale"]
+__all__ = ["Grounding", "check_rationale"]
 
 
 def check_rationale(text: str, decision: ItemDecision, summary: CaseSummary,
-                    reviewer_names: Sequence[str] = (), records: Sequence[str] = ()) -> CheckReport:
-    """Run every check. `records` are document texts to ground numbers and drugs in, besides the facts."""
+                    reviewer_names: Sequence[str] = (), records: Sequence[str] = (),
+                    grounding: Grounding | None = None) -> CheckReport:
+    """Run every check. `records` are document texts to ground numbers, drugs and procedures in, besides the
+    facts. `grounding` may be passed when checking several texts for one decision (it depends only on the
+    decision, the summary and the records)."""
     spans = sentence_spans(text)
     sentences = [text[start:end].strip() for start, end in spans]
-    grounding = Grounding.build(decision, summary, records)
+    grounding = grounding or Grounding.build(decision, summary, records)
     results = [
         check_conclusion(sentences, decision),
         check_guideline(sentences, grounding),

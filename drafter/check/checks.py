@@ -225,6 +225,7 @@ def elapsed_values(anchors: list[dt.date], dates: Iterable[object]) -> set[tuple
     return values
 
 
+@lru_cache(maxsize=1024)
 def request_pattern(request: str) -> re.Pattern[str] | None:
     """'Acupuncture 12 sessions' -> a pattern matching 'acupuncture <any number> sessions' (first six words)."""
     words = re.findall(r"[A-Za-z]+|\d+(?:[./]\d+)*", request)[:6]
@@ -264,7 +265,7 @@ def citation_text(decision: ItemDecision) -> str:
 @lru_cache(maxsize=1024)
 def rule_grounding(rule_text: str, citation: str, request: str) -> RuleGrounding:
     families = cited_families(rule_text, citation)
-    cleared = numbers.REFERENCE.sub(lambda match: " " * len(match.group(0)), rule_text)
+    cleared = numbers.clear_references(rule_text)
     found_dates, cleared = numbers.find_dates(cleared)
     levels, cleared = numbers.find_levels(cleared)
     stated = frozenset(AllowedNumber(quantity.lo, quantity.hi, quantity.unit)
@@ -315,14 +316,19 @@ def drugs_in(text: str) -> set[str]:
     return found
 
 
-PROCEDURE_NAMES = list(lexicon.PROCEDURES)
-PROCEDURE_PATTERN = re.compile("|".join(f"(?P<p{index}>{pattern})"
-                                        for index, pattern in enumerate(lexicon.PROCEDURES.values())), re.I)
+PROCEDURE_PATTERNS = tuple((name, triggers, re.compile(pattern, re.I))
+                           for name, (triggers, pattern) in lexicon.PROCEDURES.items())
+
+
+def procedure_mentions(text: str) -> list[tuple[str, int]]:
+    """(procedure, position) of every procedure the text names; a pattern runs only if its trigger occurs."""
+    lowered = text.lower()
+    return [(name, match.start()) for name, triggers, pattern in PROCEDURE_PATTERNS
+            if any(trigger in lowered for trigger in triggers) for match in pattern.finditer(text)]
 
 
 def procedures_in(text: str) -> set[str]:
-    return {PROCEDURE_NAMES[int(match.lastgroup[1:])] for match in PROCEDURE_PATTERN.finditer(text)
-            if match.lastgroup}
+    return {name for name, _ in procedure_mentions(text)}
 
 
 def guideline_drugs(rule_text: str, request: str) -> set[str]:
@@ -411,7 +417,7 @@ def check_guideline(sentences: list[str], grounding: Grounding) -> CheckResult:
 
 
 def check_numbers(text: str, spans: list[tuple[int, int]], grounding: Grounding) -> CheckResult:
-    cleared = numbers.REFERENCE.sub(lambda match: " " * len(match.group(0)), text)
+    cleared = numbers.clear_references(text)
     ungrounded: list[str] = []
     dates, cleared = numbers.find_dates(cleared)
     for written, value in dates:
@@ -508,11 +514,8 @@ def check_procedures(sentences: list[str], grounding: Grounding) -> CheckResult:
     for sentence in sentences:
         if not about_case(sentence, grounding):
             continue
-        for match in PROCEDURE_PATTERN.finditer(sentence):
-            name = PROCEDURE_NAMES[int(match.lastgroup[1:])] if match.lastgroup else None
-            if name is None or name in grounding.procedures or name in named:
-                continue
-            if NOT_PERFORMED.search(sentence[:match.start()]):
+        for name, position in procedure_mentions(sentence):
+            if name in grounding.procedures or name in named or NOT_PERFORMED.search(sentence[:position]):
                 continue
             named.append(name)
     if named:

@@ -42,27 +42,40 @@ PER_PERIOD = re.compile(r"^\s*(?:times?|x)?\s*(?:per|a|an|each|/)\s*(week|wk|day
 PERIODS = {"week": "per_week", "wk": "per_week", "day": "per_day", "dai": "per_day", "month": "per_month",
            "year": "per_year"}
 
-# References that are not claims about the case.
-REFERENCE = re.compile(
-    r"\b(?:pages?|pgs?\.?|p\.|pp\.)\s*\d+(?:\s*(?:-|–|to|and|,)\s*\d+)*"
-    r"|\b(?:tables?|figures?|chapters?|ch\.|sections?|appendix|box|step|grade|type|class|phase|level)\s+"
-    r"[IVX\d]+[A-Z]?(?:\s*[-.–]\s*\d+)*(?:\([a-z0-9]+\))*"
-    r"|§+\s*[\d.]+(?:\([a-z0-9]+\))*"
-    r"|\b97\d\d(?:\.\d+)+(?:\s*\([a-z0-9]+\))*(?:\s*(?:-|–|to|through)\s*97\d\d(?:\.\d+)+)?"
-    r"|\b(?:labor\s+code|LC|CCR|C\.C\.R\.|title)\s*(?:section\s*)?\d+(?:\.\d+)*(?:\([a-z0-9]+\))*"
-    r"|\b\d+\s*(?:CCR|C\.C\.R\.)"
-    r"|\((?:\d{1,2}|[a-z]{1,2})\)"
-    r"|\b(?:CPT|ICD(?:-?\d+)?(?:-CM)?|HCPCS)\s*(?:code\s*)?[A-Z]?\d[\w.]*"
-    r"|\b\d+(?:st|nd|rd|th)\s+ed(?:ition|\.)?"
-    r"|\bDSM[-\s]?(?:IV|5|V)(?:-TR)?"
-    r"|\b(?:stage|grade|type)\s+[IVX]+\b"
-    r"|\b[A-Z]{1,4}-\d{2,3}\b"
-    r"|\((?:[A-Za-z][A-Za-z'.&-]*(?:\s+[A-Za-z][A-Za-z'.&-]*){0,3},?\s+(?:19|20)\d\d[a-z]?(?:;\s*)?)+\)"
-    r"|\[\d+(?:\s*[-,–]\s*\d+)*\]"
-    r"|\b(?:19|20)\d\d\s+(?:edition|revision|update)\b"
-    r"|\b\d+(?:\.\d+){2,}\b",
-    re.I,
+# References that are not claims about the case: (lower-case substrings one of which must occur, pattern).
+REFERENCE_PARTS = (
+    (("page", "pg", "p."), r"\b(?:pages?|pgs?\.?|p\.|pp\.)\s*\d+(?:\s*(?:-|–|to|and|,)\s*\d+)*"),
+    (("table", "figure", "chapter", "ch.", "section", "appendix", "box", "step", "grade", "type", "class", "phase",
+      "level"),
+     r"\b(?:tables?|figures?|chapters?|ch\.|sections?|appendix|box|step|grade|type|class|phase|level)\s+"
+     r"[IVX\d]+[A-Z]?(?:\s*[-.–]\s*\d+)*(?:\([a-z0-9]+\))*|\b(?:stage|grade|type)\s+[IVX]+\b"),
+    (("§",), r"§+\s*[\d.]+(?:\([a-z0-9]+\))*"),
+    (("97",), r"\b97\d\d(?:\.\d+)+(?:\s*\([a-z0-9]+\))*(?:\s*(?:-|–|to|through)\s*97\d\d(?:\.\d+)+)?"),
+    (("labor", "lc", "ccr", "c.c.r", "title"),
+     r"\b(?:labor\s+code|LC|CCR|C\.C\.R\.|title)\s*(?:section\s*)?\d+(?:\.\d+)*(?:\([a-z0-9]+\))*"
+     r"|\b\d+\s*(?:CCR|C\.C\.R\.)"),
+    (("(",), r"\((?:\d{1,2}|[a-z]{1,2})\)"
+             r"|\((?:[A-Za-z][A-Za-z'.&-]*(?:\s+[A-Za-z][A-Za-z'.&-]*){0,3},?\s+(?:19|20)\d\d[a-z]?(?:;\s*)?)+\)"),
+    (("cpt", "icd", "hcpcs"), r"\b(?:CPT|ICD(?:-?\d+)?(?:-CM)?|HCPCS)\s*(?:code\s*)?[A-Z]?\d[\w.]*"),
+    (("st ed", "nd ed", "rd ed", "th ed"), r"\b\d+(?:st|nd|rd|th)\s+ed(?:ition|\.)?"),
+    (("dsm",), r"\bDSM[-\s]?(?:IV|5|V)(?:-TR)?"),
+    (("-",), r"\b[A-Z]{1,4}-\d{2,3}\b"),
+    (("[",), r"\[\d+(?:\s*[-,–]\s*\d+)*\]"),
+    (("edition", "revision", "update"), r"\b(?:19|20)\d\d\s+(?:edition|revision|update)\b"),
+    ((".",), r"\b\d+(?:\.\d+){2,}\b"),
 )
+REFERENCES = tuple((triggers, re.compile(pattern, re.I)) for triggers, pattern in REFERENCE_PARTS)
+
+
+def clear_references(text: str) -> str:
+    """The text with page, table, chapter, regulation and literature references blanked (same length)."""
+    lowered = text.lower()
+    for triggers, pattern in REFERENCES:
+        if any(trigger in lowered for trigger in triggers):
+            text = pattern.sub(lambda match: " " * len(match.group(0)), text)
+    return text
+
+
 SPINAL_LEVEL = re.compile(r"\b([CTLS])(\d{1,2})(?:\s*[-–/]\s*([CTLS])?(\d{1,2}))?\b")
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})\b")
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -70,6 +83,8 @@ MONTH_NAMES = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
                r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 WORD_DATE = re.compile(rf"\b({MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
 MONTH_YEAR = re.compile(rf"\b({MONTH_NAMES})\.?,?\s+(?:of\s+)?(\d{{4}})\b", re.I)
+DIGIT_DATE_HINT = re.compile(r"\d[/-]\d")
+MONTH_HINTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 WORD_NUMBER = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|" \
@@ -145,7 +160,11 @@ def find_dates(text: str) -> tuple[list[tuple[str, dt.date | tuple[int, int]]], 
         found.append((match.group(0), value))
         return " " * len(match.group(0))
 
-    for pattern in (ISO_DATE, NUMERIC_DATE, WORD_DATE, MONTH_YEAR):
+    patterns = [ISO_DATE, NUMERIC_DATE] if DIGIT_DATE_HINT.search(text) else []
+    lowered = text.lower()
+    if any(month in lowered for month in MONTH_HINTS):
+        patterns += [WORD_DATE, MONTH_YEAR]
+    for pattern in patterns:
         text = pattern.sub(lambda match, pattern=pattern: collect(match, pattern), text)
     return found, text
 
@@ -232,7 +251,7 @@ def all_values(text: str) -> set[float]:
 
 def stated_values(text: str) -> tuple[set[float], list[tuple[str, dt.date | tuple[int, int]]], set[str]]:
     """What a grounding text states: its quantities (dates, levels and references excluded), dates, levels."""
-    text = REFERENCE.sub(lambda match: " " * len(match.group(0)), text)
+    text = clear_references(text)
     dates, text = find_dates(text)
     levels, text = find_levels(text)
     return all_values(text), dates, levels
