@@ -50,6 +50,7 @@ class Trigger:
         self._by_prefix: dict[str, tuple[str, ...]] = {}
         for needle in self.needles:
             self._by_prefix[needle[:2]] = (*self._by_prefix.get(needle[:2], ()), needle)
+        self._prefixes = frozenset(self._by_prefix)
 
     def finditer(self, scan: Scan) -> Iterator[re.Match[str]]:
         if self.window is not None:
@@ -60,8 +61,9 @@ class Trigger:
                 yield from self.regex.finditer(scan.text)
             return
         lower, hits = scan.lower, []
-        for prefix, needles in self._by_prefix.items():
-            for pos in scan.starts.get(prefix, ()):
+        for prefix in self._prefixes & scan.starts.keys():
+            needles = self._by_prefix[prefix]
+            for pos in scan.starts[prefix]:
                 if lower.startswith(needles, pos):
                     hits.append(pos)
         end = -1
@@ -245,16 +247,14 @@ MODALITY = Trigger(
     r"|(?P<functional_restoration>functional restoration(?: program)?|(?-i:\bFRP\b))"
     r"|(?P<activity_modification>activity modifications?|work restrictions|modified activit(?:y|ies))"
     r"|(?P<medication>(?:pain |anti-inflammatory )?medications?(?: management| therapy)?)"
-    r"|(?P<other>shockwave(?: therapy)?|shock wave therapy|(?:night |wrist |thumb |knee |back )?splints?\b"
-    r"|(?:night|wrist|thumb) splinting\b"
-    r"|(?:wrist |knee |back |lumbar )?brac(?:e|es|ing)\b)",
+    r"|(?P<other>shockwave(?: therapy)?|shock wave therapy|splints?\b|brac(?:e|es|ing)\b)",
     ("chiro", "manipulat", "spinal", "osteopathic", "physical therap", "physiotherap", "pt", "aquatic",
      "pool therap", "occupational", "ot", "acupunct", "electro", "massage", "myofascial", "home exercise", "hep",
      "injection", "epidural", "corticosteroid", "cortisone", "steroid", "trigger point", "facet", "toradol",
      "platelet", "prp", "joint", "esi", "nerve block", "medial branch", "tens", "electrical", "interferential",
      "psychotherap", "cognitive", "cbt", "counsel", "psych", "functional restoration", "frp",
      "activity modification", "work restrictions", "modified activit", "pain medication", "anti-inflammatory",
-     "medication", "shockwave", "shock wave", "night", "wrist", "thumb", "knee", "back", "lumbar", "splint", "brac"),
+     "medication", "shockwave", "shock wave", "splint", "brac"),
 )
 # A sentence that lists care already received ("Treatment to date has included ...").
 TREATMENT_HISTORY = re.compile(
