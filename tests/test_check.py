@@ -168,6 +168,9 @@ FAKES = {
     "NSAID trial denied": (
         SOUND_UPHELD.replace("The request adds", "The injured worker has not tried NSAIDs. The request adds"),
         "documented_facts"),
+    "records said not to show the medication": (
+        SOUND_UPHELD.replace("The request adds", "The records do not document omeprazole use. The request adds"),
+        "documented_facts"),
     "imaging called undocumented": (
         SOUND_UPHELD.replace("The request adds", "No prior MRI is documented. The request adds"),
         "documented_facts"),
@@ -239,6 +242,16 @@ def test_no_documentation_claims_about_attributes_of_a_documented_fact_pass() ->
     text = SOUND_UPHELD.replace("The request adds", "There is no documentation of functional improvement from "
                                                     "the prior physical therapy. The request adds")
     assert "documented_facts" not in failed(text)
+
+
+def test_functional_improvement_after_another_treatment_does_not_contradict() -> None:
+    summary = make_summary()
+    summary.functional_status.append(FunctionalStatus(evidence=quote("He completed 12 sessions of physical "
+                                                                     "therapy"), improved=True,
+                                                      related_to="acupuncture"))
+    text = SOUND_UPHELD.replace("The request adds", "The records do not document functional improvement from "
+                                                    "the physical therapy. The request adds")
+    assert check_rationale(text, make_decision(), summary).passed
 
 
 def test_functional_improvement_claim_contradicting_the_summary_is_caught() -> None:

@@ -570,6 +570,9 @@ NEGATIVE_CLAIMS = (
     re.compile(r"\b(?:has|have|had)\s+not\s+(?:yet\s+|previously\s+|ever\s+)?(?:tried|undergone|received|attempted|"
                r"completed|had|used|taken)\s+(?:any\s+|a\s+|an\s+)?(?P<x>[^.;:]{3,60})", re.I),
     re.compile(r"\bno\s+(?:prior|previous|history\s+of)\s+(?P<x>[^.;:]{3,60})", re.I),
+    re.compile(r"\b(?:records?|documentation|notes?|reports?|file)\s+(?:provided\s+|submitted\s+|reviewed\s+)?"
+               r"(?:do(?:es)?|did)\s+not\s+(?:document|show|describe|mention|indicate|include|reflect|contain|note)\s+"
+               r"(?:any\s+|a\s+|an\s+|the\s+)?(?P<x>[^.;:]{3,80})", re.I),
     re.compile(r"(?:^|[,;]\s*|\b(?:that|and)\s+)(?:the\s+|any\s+|a\s+|an\s+)?(?P<x>[A-Za-z][A-Za-z /-]{2,50}?)\s+"
                r"(?:is|are|was|were|has|have)\s+not\s+(?:been\s+)?(?:documented|noted|reported|recorded|tried|"
                r"provided|described|mentioned)", re.I),
@@ -662,13 +665,14 @@ def documented_terms(summary: CaseSummary) -> list[tuple[re.Pattern[str], str]]:
 
 def check_documented_facts(sentences: list[str], summary: CaseSummary) -> CheckResult:
     terms = documented_terms(summary)
-    improved = any(status.improved for status in summary.functional_status)
+    improvements = [status for status in summary.functional_status if status.improved]
     for sentence in sentences:
         for pattern in NEGATIVE_CLAIMS:
             for match in pattern.finditer(sentence):
-                subject = CLAIM_CUT.split(match.group("x"), maxsplit=1)[0].strip()
+                claim = match.group("x")
+                subject = CLAIM_CUT.split(claim, maxsplit=1)[0].strip()
                 if FUNCTIONAL.match(subject):
-                    if improved:
+                    if any(improvement_matches(status.related_to, claim) for status in improvements):
                         return contradiction(sentence, "functional improvement")
                     continue
                 if not subject or ATTRIBUTE_HEAD.match(subject):
@@ -677,6 +681,16 @@ def check_documented_facts(sentences: list[str], summary: CaseSummary) -> CheckR
                     if term.search(subject):
                         return contradiction(sentence, label)
     return CheckResult(check="documented_facts", passed=True)
+
+
+def improvement_matches(related_to: str | None, claim: str) -> bool:
+    """'No functional improvement from the opioid' contradicts an improvement after the opioid (or after an
+    unnamed treatment), not one after physical therapy."""
+    named = re.search(r"\b(?:from|with|after|following|since|in\s+response\s+to)\s+(?P<cause>.+)", claim, re.I)
+    if named is None or not related_to:
+        return True
+    cause_words = content_stems(named.group("cause"))
+    return bool(cause_words & content_stems(related_to)) or not cause_words
 
 
 def contradiction(sentence: str, label: str) -> CheckResult:

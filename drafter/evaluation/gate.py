@@ -341,7 +341,9 @@ def false_not_documented(item: RealItem, seed: int) -> str | None:
     sentences = split(item.rationale)
     index = conclusion_index(sentences)
     template = ("There is no documentation of {label} in the records.",
-                "The injured worker has not tried {label}.")[seed % 2]
+                "The injured worker has not tried {label}.",
+                "The records do not document {label}.",
+                "No prior {label} is documented.")[seed % 4]
     sentences.insert(index, template.format(label=label))
     return " ".join(sentences)
 
