@@ -210,6 +210,12 @@ def test_conditional_and_guideline_statements_are_not_read_as_the_outcome() -> N
     assert "conclusion" not in failed(text)
 
 
+def test_statements_about_other_things_are_not_read_as_the_outcome() -> None:
+    text = ("The guideline requires that the surgery is found medically necessary first. Maintenance care is not "
+            "medically necessary. The guideline supports medically necessary transportation. " + SOUND_OVERTURNED)
+    assert "conclusion" not in failed(text, Outcome.OVERTURNED)
+
+
 def test_undecided_item_must_not_state_an_outcome() -> None:
     neutral = "No guideline rule covers this service. The reviewer decides this item from the records."
     assert "conclusion" not in failed(neutral, None)
@@ -230,6 +236,11 @@ def test_dates_between_injury_and_decision_and_derived_durations_are_grounded() 
 def test_page_and_table_references_and_literature_citations_are_not_claims() -> None:
     text = ("As noted on page 99 of the guideline (Table 12-8) and in the literature (Smith, 2009), " + SOUND_UPHELD)
     assert "numbers" not in failed(text)
+
+
+def test_quoted_record_words_are_not_the_texts_claims() -> None:
+    text = SOUND_UPHELD.replace("The request adds", 'A note reads: "no prior physical therapy". The request adds')
+    assert "documented_facts" not in failed(text)
 
 
 def test_procedures_named_as_absent_proposed_or_in_guideline_statements_pass() -> None:

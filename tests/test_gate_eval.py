@@ -12,7 +12,10 @@ import json
 import pytest
 from helpers import DEV_DATA
 
-from drafter.evaluation.gate import CORRUPTIONS, render_gate_markdown, run_gate_eval
+from drafter.check import check_rationale
+from drafter.decide import decide
+from drafter.draft.template import draft_rationale
+from drafter.evaluation.gate import CORRUPTIONS, load_items, render_gate_markdown, run_gate_eval
 
 needs_dev = pytest.mark.skipif(not (DEV_DATA / "items.jsonl").is_file(), reason="dev letters not present")
 
@@ -47,3 +50,19 @@ def test_report_is_json_and_renders_as_markdown(report: dict) -> None:
     text = render_gate_markdown(report)
     assert "Real rationales accepted" in text
     assert all(kind in text for kind in CORRUPTIONS)
+
+
+@needs_dev
+def test_template_drafts_of_the_dev_cases_pass_the_gate() -> None:
+    """The rules engine's decisions on the dev cases, drafted by the template, pass every check."""
+    summaries = {item.letter: item.summary for item in load_items(DEV_DATA / "letters", DEV_DATA / "items.jsonl")}
+    failures = []
+    drafted = 0
+    for summary in summaries.values():
+        for decision in decide(summary):
+            report = check_rationale(draft_rationale(decision, summary).text, decision, summary)
+            drafted += 1
+            failures += [(summary.case_id, decision.request, result.check, result.detail)
+                         for result in report.results if not result.passed]
+    assert drafted == 291
+    assert len(failures) <= 3, failures

@@ -98,7 +98,8 @@ class Grounding:
     totals: frozenset[float]
     """Products of the request's numbers: '2 times a week for 6 weeks' is 12 visits."""
     request_pattern: re.Pattern[str] | None
-    """The request as a pattern with its numbers left open, to tell a restated request in the text."""
+    """The request as a pattern with its numbers left open: a number inside a restated request speaks of the
+    case even in a sentence that also cites the guideline."""
     elapsed: frozenset[tuple[float, str]]
     """(length, unit) from a header date to another case date: '20 days', 'two months'."""
     dates: frozenset[object]
@@ -316,6 +317,18 @@ def drugs_in(text: str) -> set[str]:
     return found
 
 
+def drug_mentions(text: str) -> list[tuple[str, int]]:
+    """(generic name, position) of every drug the text names."""
+    lowered = text.lower()
+    found = [(GENERIC_OF[match.group(0)], match.start()) for match in WORD.finditer(lowered)
+             if match.group(0) in GENERIC_OF]
+    for name, generic in MULTIWORD_NAMES.items():
+        if name in lowered:
+            found += [(generic, match.start())
+                      for match in re.finditer(rf"(?<![a-z]){re.escape(name)}(?![a-z])", lowered)]
+    return found
+
+
 PROCEDURE_PATTERNS = tuple((name, triggers, re.compile(pattern, re.I))
                            for name, (triggers, pattern) in lexicon.PROCEDURES.items())
 
@@ -372,7 +385,7 @@ def check_conclusion(sentences: list[str], decision: ItemDecision) -> CheckResul
                            detail=f"decided {decision.outcome.value} ({WORDS[expected]}), but the conclusion "
                                   f"says {WORDS[final.polarity]}: {sentences[final.sentence_index]!r}")
     opposite = [verdict for verdict in verdicts
-                if verdict.polarity != expected and not verdict.hypothetical]
+                if verdict.polarity != expected and not verdict.hypothetical and verdict.about_request]
     if opposite:
         return CheckResult(check="conclusion", passed=False,
                            detail=f"a sentence states the opposite ({WORDS[opposite[0].polarity]}): "
@@ -431,14 +444,17 @@ def check_numbers(text: str, spans: list[tuple[int, int]], grounding: Grounding)
         if re.match(r"\s*(?:mg|mcg|g|ml|%|visits|sessions)\b", following, re.I):
             continue
         sentence = next((text[start:end] for start, end in spans if start <= match.start() < end), "")
-        edition = year in EDITION_YEARS and not about_case(sentence, grounding)
+        edition = year in EDITION_YEARS and not about_case(sentence)
         if year not in grounding.years and not edition:
             ungrounded.append(match.group(0))
         cleared = numbers.blank(cleared, match.start(), match.end())
+    restated = ([match.span() for match in grounding.request_pattern.finditer(text)]
+                if grounding.request_pattern else [])
     for quantity in numbers.find_quantities(cleared):
         sentence = next((text[start:end] for start, end in spans if start <= quantity.start < end), "")
         threshold = bool(COMPARATIVE.search(text[max(0, quantity.start - 16):quantity.start]))
-        if not quantity_grounded(quantity, grounding, about_case(sentence, grounding) and not threshold):
+        in_request = any(start <= quantity.start < end for start, end in restated)
+        if not quantity_grounded(quantity, grounding, in_request or (about_case(sentence) and not threshold)):
             ungrounded.append(quantity.text)
     if ungrounded:
         return CheckResult(check="numbers", passed=False,
@@ -456,10 +472,8 @@ COMPARATIVE = re.compile(r"(?:over|under|above|below|beyond|older\s+than|younger
                          r"less\s+than|greater\s+than|up\s+to|exceeds?|exceeding|age\s+of|maximum\s+of)\s*$", re.I)
 
 
-def about_case(sentence: str, grounding: Grounding) -> bool:
+def about_case(sentence: str) -> bool:
     """The sentence speaks of this case (the request, the records, the worker), not of the guideline alone."""
-    if grounding.request_pattern and grounding.request_pattern.search(sentence):
-        return True
     return bool(CASE_CUE.search(sentence)) and not GUIDELINE_ATTRIBUTION.search(sentence)
 
 
@@ -487,14 +501,16 @@ def quantity_grounded(quantity: numbers.Quantity, grounding: Grounding, about_ca
 
 def check_drugs(sentences: list[str], grounding: Grounding) -> CheckResult:
     """A drug the case does not name may appear only where the text speaks of the guideline (its topic's
-    drugs), not where it speaks of the injured worker or the request."""
+    drugs) or as not taken ('no trial of gabapentin'), not as taken by the injured worker."""
     named: list[str] = []
     for sentence in sentences:
-        for drug in sorted(drugs_in(sentence) - grounding.drugs):
-            if drug in grounding.guideline_drugs and not about_case(sentence, grounding):
+        for drug, position in drug_mentions(sentence):
+            if drug in grounding.drugs or drug in named:
                 continue
-            if drug not in named:
-                named.append(drug)
+            if drug in grounding.guideline_drugs and (not about_case(sentence)
+                                                      or NOT_PERFORMED.search(sentence[:position])):
+                continue
+            named.append(drug)
     if named:
         return CheckResult(check="drugs", passed=False,
                            detail="not in the request, the records or the rule: " + ", ".join(named))
@@ -512,7 +528,7 @@ def check_procedures(sentences: list[str], grounding: Grounding) -> CheckResult:
     guideline statements, and as absent, proposed or conditional ('no prior physical therapy')."""
     named: list[str] = []
     for sentence in sentences:
-        if not about_case(sentence, grounding):
+        if not about_case(sentence):
             continue
         for name, position in procedure_mentions(sentence):
             if name in grounding.procedures or name in named or NOT_PERFORMED.search(sentence[:position]):
@@ -577,6 +593,7 @@ NEGATIVE_CLAIMS = (
                r"(?:is|are|was|were|has|have)\s+not\s+(?:been\s+)?(?:documented|noted|reported|recorded|tried|"
                r"provided|described|mentioned)", re.I),
 )
+QUOTED = re.compile(r"[\"“][^\"”]{0,400}[\"”]")
 CLAIM_CUT = re.compile(r"\b(?:from|with|after|following|since|despite|in\s+response|that|which|and|or|but|prior\s+to|"
                        r"before|as|for|to|on|at|in|by|of\s+the\s+(?:prior|previous))\b|,", re.I)
 ATTRIBUTE_HEAD = re.compile(
@@ -667,6 +684,7 @@ def check_documented_facts(sentences: list[str], summary: CaseSummary) -> CheckR
     terms = documented_terms(summary)
     improvements = [status for status in summary.functional_status if status.improved]
     for sentence in sentences:
+        sentence = QUOTED.sub(" ", sentence)  # the records' or the guideline's own words, not the text's claims
         for pattern in NEGATIVE_CLAIMS:
             for match in pattern.finditer(sentence):
                 claim = match.group("x")

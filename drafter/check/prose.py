@@ -34,6 +34,14 @@ NEGATED_AFTER = re.compile(
 )
 POSITIVE_AFTER = re.compile(r"^[^.;]{0,70}?\b(?:is|was|has\s+been|have\s+been)\s+(?:established|demonstrated|"
                             r"supported|substantiated|shown|met)\b", re.I)
+REQUEST_SUBJECT = re.compile(r"\brequest(?:ed|s)?\b|\bthis\s+(?:service|item|treatment|study|procedure|medication|"
+                             r"test|referral|evaluation|therapy|imaging|device|program)\b|\bit\s+(?:is|was|would|will)\b",
+                             re.I)
+COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|been|being|deemed|considered|found|as|not|also|remains?|"
+                           r"appears?|seems?)\s*$", re.I)
+ATTRIBUTIVE_AFTER = re.compile(r"^\s+(?!(?:and|or|at|for|to|as|in|per|under|given|because|since|based|here|"
+                               r"now|this|that|when|if|unless|until|nor|but|with|without|due|by|on|from|"
+                               r"medically|appropriate|indicated|reasonable)\b)[a-z]+", re.I)
 CONDITION_AFTER = re.compile(r"^\s*(?:only\s+)?(?:when|if|unless|in\s+cases?|for\s+patients|where)\b", re.I)
 HYPOTHETICAL = re.compile(r"\b(?:if|unless|until|whether|would|could|may|might|should|when|once|before|in\s+order"
                           r"|to\s+establish|to\s+support|to\s+determine|criteria|requires?|must)\b", re.I)
@@ -50,6 +58,8 @@ class Verdict:
     start: int
     end: int
     sentence_index: int
+    about_request: bool
+    """The statement's subject is the request ('the request', 'the requested MRI', 'this service', 'it is')."""
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -89,9 +99,12 @@ def verdicts(sentence: str, sentence_index: int = 0) -> list[Verdict]:
             negated = True
         elif "necessity" in phrase and not negated and not POSITIVE_AFTER.search(after):
             continue  # "to establish medical necessity": no statement either way
+        if phrase.startswith("medically") and not COPULA_BEFORE.search(sentence[:match.start()]) \
+                and ATTRIBUTIVE_AFTER.match(after):
+            continue  # "supports medically necessary transportation": an adjective, not a verdict
         hypothetical = bool(HYPOTHETICAL.search(clause)) or bool(CONDITION_AFTER.match(after))
         found.append(Verdict("negative" if negated else "positive", hypothetical, match.start(), match.end(),
-                             sentence_index))
+                             sentence_index, bool(REQUEST_SUBJECT.search(sentence[:match.start()]))))
     for match in SECONDARY.finditer(sentence):
         if any(verdict.start <= match.end() and match.start() <= verdict.end for verdict in found):
             continue
@@ -99,7 +112,7 @@ def verdicts(sentence: str, sentence_index: int = 0) -> list[Verdict]:
         hypothetical = (bool(HYPOTHETICAL.search(clause_before(sentence, match.start())))
                         or bool(CONDITION_AFTER.match(sentence[match.end():])))
         found.append(Verdict("negative" if negated else "positive", hypothetical, match.start(), match.end(),
-                             sentence_index))
+                             sentence_index, True))
     return sorted(found, key=lambda verdict: verdict.start)
 
 
