@@ -354,7 +354,25 @@ def _typed_header(origin: Path, values: dict[str, str]) -> CaseHeader:
         if parsed is None:
             raise InputError(origin, f"header field '{key.replace('_', ' ')}' is not a date: use MM/DD/YYYY")
         typed[key] = parsed
+    _check_header_dates(origin, typed)
     try:
         return CaseHeader(**typed)
     except ValidationError as exc:
         raise InputError(origin, f"has an invalid header ({exc.error_count()} errors)") from None
+
+
+def _check_header_dates(origin: Path, typed: dict[str, object]) -> None:
+    """No header date after today, and none of the review dates before the date of injury.
+
+    The message names the field, never the date (a date tied to a person stays out of errors and logs).
+    """
+    today = date.today()
+    for key, value in typed.items():
+        if isinstance(value, date) and value > today:
+            raise InputError(origin, f"header field '{key.replace('_', ' ')}' is a date in the future")
+    injury = typed.get("date_of_injury")
+    if not isinstance(injury, date):
+        return
+    for key, value in typed.items():
+        if key != "date_of_injury" and isinstance(value, date) and value < injury:
+            raise InputError(origin, f"header field '{key.replace('_', ' ')}' is before the date of injury")
