@@ -15,7 +15,7 @@ from helpers import DEV_DATA
 from drafter.check import check_rationale
 from drafter.decide import decide
 from drafter.draft.template import draft_rationale
-from drafter.evaluation.gate import CORRUPTIONS, load_items, render_gate_markdown, run_gate_eval
+from drafter.evaluation.gate import CORRUPTIONS, RealItem, evaluate, load_items, render_gate_markdown
 
 needs_dev = pytest.mark.skipif(not (DEV_DATA / "items.jsonl").is_file(), reason="dev letters not present")
 
@@ -26,8 +26,14 @@ DETECTION_FLOOR = 0.99
 
 
 @pytest.fixture(scope="module")
-def report() -> dict:
-    return run_gate_eval(DEV_DATA / "letters", DEV_DATA / "items.jsonl")
+def items() -> list[RealItem]:
+    return load_items(DEV_DATA / "letters", DEV_DATA / "items.jsonl")
+
+
+@pytest.fixture(scope="module")
+def report(items: list[RealItem]) -> dict:
+    """run_gate_eval's report, over items loaded once for this module."""
+    return evaluate(items)
 
 
 @needs_dev
@@ -53,9 +59,9 @@ def test_report_is_json_and_renders_as_markdown(report: dict) -> None:
 
 
 @needs_dev
-def test_template_drafts_of_the_dev_cases_pass_the_gate() -> None:
+def test_template_drafts_of_the_dev_cases_pass_the_gate(items: list[RealItem]) -> None:
     """The rules engine's decisions on the dev cases, drafted by the template, pass every check."""
-    summaries = {item.letter: item.summary for item in load_items(DEV_DATA / "letters", DEV_DATA / "items.jsonl")}
+    summaries = {item.letter: item.summary for item in items}
     failures = []
     drafted = 0
     for summary in summaries.values():

@@ -7,6 +7,7 @@ or from the case summary's facts; nothing is inferred beyond them. The wording i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from drafter.models import (
@@ -91,10 +92,7 @@ MONITORING_LABELS = {
     "aberrant_behavior": "an assessment of aberrant drug behavior",
     "pain_relief_quantified": "quantified pain relief",
 }
-STATUS_CLOSINGS = {
-    CriterionStatus.NOT_MET: "This requirement is not met.",
-    CriterionStatus.NOT_DOCUMENTED: "The records provided do not establish this.",
-}
+SAYS_ABSENT = re.compile(r"\b(?:not|no|none|without|cannot)\b", re.I)
 
 
 def letter_date(date: dt.date) -> str:
@@ -118,10 +116,17 @@ def join_words(words: Iterable[str]) -> str:
 
 
 def guideline_name(citation: GuidelineCitation) -> str:
-    if citation.source == "MTUS":
-        name = f"MTUS {citation.document} Guidelines ({citation.edition})"
+    """How the rationale names the cited guideline: 'the MTUS Chronic Pain Medical Treatment Guidelines (2016),
+    Opioids', 'the Low Back Complaints chapter of the MTUS (ACOEM, 2004)', 'the Official Disability Guidelines'."""
+    if citation.source == "MTUS" and (citation.document.endswith("Complaints")
+                                      or citation.document in ("General Approaches", "Stress Related Conditions")):
+        name = f"the {citation.document} chapter of the MTUS (ACOEM, {citation.edition})"
+    elif citation.source == "MTUS":
+        name = f"the MTUS {citation.document} Guidelines ({citation.edition})"
+    elif citation.source == "ODG":
+        name = f"the {citation.document}"
     else:
-        name = citation.document if citation.source == "ODG" else f"{citation.source} {citation.document}"
+        name = f"the {citation.source} {citation.document} ({citation.edition})"
     if citation.sections:
         name += ", " + "; ".join(citation.sections)
     return name
@@ -134,10 +139,12 @@ def conclusion(decision: ItemDecision) -> str:
 
 
 def criterion_sentences(result: CriterionResult) -> list[str]:
-    sentences = [sentence(f"The guideline requires {lower_first(result.requirement.rstrip('.'))}"),
-                 sentence(result.finding)]
-    if result.decisive and result.status in STATUS_CLOSINGS:
-        sentences.append(STATUS_CLOSINGS[result.status])
+    sentences = [sentence(f"Guideline criterion: {result.requirement.rstrip('.')}"), sentence(result.finding)]
+    if result.decisive and result.status == CriterionStatus.NOT_MET:
+        sentences.append("This criterion is not met.")
+    elif result.decisive and result.status == CriterionStatus.NOT_DOCUMENTED and not SAYS_ABSENT.search(
+            result.finding):
+        sentences.append("The records provided do not establish it.")
     quote = first_quote(result)
     if quote and result.status == CriterionStatus.MET:
         sentences.append(f'The records note: "{quote}".')
@@ -173,7 +180,7 @@ def draft_rationale(decision: ItemDecision, summary: CaseSummary) -> Rationale:
 
     parts: list[str] = []
     if decision.citation is not None:
-        parts.append(f"This request is reviewed under the {guideline_name(decision.citation)}.")
+        parts.append(f"This request is reviewed under {guideline_name(decision.citation)}.")
     if decision.guideline_summary:
         parts.append(sentence(decision.guideline_summary))
     ordered = sorted(decision.criteria, key=lambda result: not result.decisive)
@@ -183,7 +190,7 @@ def draft_rationale(decision: ItemDecision, summary: CaseSummary) -> Rationale:
              if result.decisive and result.status != CriterionStatus.MET]
     if decision.outcome == Outcome.UPHELD:
         if unmet:
-            parts.append("Because the records do not satisfy every requirement above, the guideline "
+            parts.append("Because the records do not satisfy every criterion above, the guideline "
                          "criteria for this request are not met.")
     else:
         parts.append("The records satisfy the guideline criteria for this request.")
@@ -196,9 +203,11 @@ def draft_case_summary(summary: CaseSummary) -> str:
     """The CLINICAL CASE SUMMARY paragraph, from the extracted facts only."""
     parts = [identity_sentence(summary)]
     if summary.diagnoses:
-        names = [diagnosis.name + ("" if diagnosis.certainty == "confirmed" else f" ({diagnosis.certainty})")
+        names = [lower_first(diagnosis.name)
+                 + ("" if diagnosis.certainty == "confirmed" else f" ({diagnosis.certainty})")
                  for diagnosis in summary.diagnoses if diagnosis.certainty != "ruled_out"]
-        ruled_out = [diagnosis.name for diagnosis in summary.diagnoses if diagnosis.certainty == "ruled_out"]
+        ruled_out = [lower_first(diagnosis.name) for diagnosis in summary.diagnoses
+                     if diagnosis.certainty == "ruled_out"]
         if names:
             parts.append(f"Diagnoses include {join_words(names)}.")
         if ruled_out:
