@@ -242,6 +242,14 @@ class SurgeryRecord(Fact):
     status: Literal["done", "planned", "authorized"]
 
 
+class URCertification(Fact):
+    """Utilization review certified part of a request (e.g. 6 of 8 visits) and denied the rest, which is then
+    what IMR decides: the certified part comes first."""
+
+    service: str = Field(description="The service as the records name it, e.g. 'acupuncture'.")
+    sessions: int | None = Field(description="Visits or units certified, where stated.")
+
+
 class PlantedInstruction(Fact):
     """Text in the records that addresses the reviewer or the tool rather than describing care."""
 
@@ -271,6 +279,7 @@ class CaseSummary(Artifact):
     work_status: list[WorkStatus] = []
     monitoring: list[MonitoringRecord] = []
     surgeries: list[SurgeryRecord] = []
+    ur_certifications: list[URCertification] = []
     planted_instructions: list[PlantedInstruction] = []
     extractor: str = Field(description="'offline' or 'llm:<model>'")
     flags: list[str] = Field(default=[], description="Extraction caveats for the reviewer, as ids and offsets "
