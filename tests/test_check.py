@@ -131,6 +131,9 @@ FAKES = {
     "opposite stated mid-text": (
         SOUND_UPHELD.replace("The request adds", "The requested therapy is warranted. The request adds"),
         "conclusion"),
+    "review outcome stated the other way": (
+        SOUND_UPHELD.replace("The request adds", "The utilization review denial is overturned. The request adds"),
+        "conclusion"),
     "another guideline cited": (
         SOUND_UPHELD.replace("MTUS Chronic Pain Medical Treatment Guidelines", "MTUS Acupuncture Medical "
                                                                                "Treatment Guidelines"), "guideline"),
@@ -189,6 +192,7 @@ def test_reviewer_name_given_by_the_caller_is_caught_without_a_title() -> None:
     text = SOUND_UPHELD + " Avery Lindqvist agrees."
     assert failed(text) == set()
     assert failed(text, reviewer_names=("Avery Lindqvist, MD",)) == {"reviewer_name"}
+    assert failed(SOUND_UPHELD + " The MD notes agree.", reviewer_names=("Avery Lindqvist, M.D.",)) == set()
 
 
 @pytest.mark.parametrize("sentence", [

@@ -730,13 +730,17 @@ REVIEWER_PATTERNS = (
 )
 
 
+CREDENTIALS = frozenset({"MD", "DO", "PHD", "DC", "MPH", "FAAPMR", "DPM", "PSYD", "FACS", "DR", "MBA", "JR", "SR"})
+
+
 def check_reviewer_name(text: str, reviewer_names: Sequence[str]) -> CheckResult:
     for pattern in REVIEWER_PATTERNS:
         match = pattern.search(text)
         if match:
             return CheckResult(check="reviewer_name", passed=False, detail=f"names a person: {match.group(0)!r}")
     for name in reviewer_names:
-        parts = [re.escape(part) for part in name.split() if len(part) > 2 and part.rstrip(".").isalpha()]
+        parts = [re.escape(part) for part in re.findall(r"[A-Za-z][A-Za-z'-]+", name)
+                 if len(part) > 2 and part.upper().replace(".", "") not in CREDENTIALS]
         for part in parts:
             if re.search(rf"\b{part}\b", text):
                 return CheckResult(check="reviewer_name", passed=False,

@@ -26,6 +26,10 @@ SECONDARY = re.compile(
     r"(?:supported|warranted|indicated|appropriate|recommended|certified|justified|approved|established)\b",
     re.I,
 )
+REVIEW_OUTCOME = re.compile(
+    r"\b(?:the\s+)?(?:prior\s+|previous\s+|UR\s+|utilization\s+review\s+|original\s+)*(?:denial|non-?certification|"
+    r"determination|decision)\s+(?:of\s+[^.;,]{0,60}?\s+)?(?:is|was|should\s+be|will\s+be|are)\s+(?:hereby\s+)?"
+    r"(?P<outcome>upheld|overturned|reversed|affirmed|sustained)\b", re.I)
 NEGATION = re.compile(r"\b(?:not|no|never|cannot|neither|nor|lacks?|lacking|none)\b|n't\b", re.I)
 NEGATED_AFTER = re.compile(
     r"^[^.;]{0,70}?\b(?:(?:is|was|are|were|has|have|had|been)\s+not|not\s+been|cannot\s+be|could\s+not\s+be)"
@@ -113,6 +117,11 @@ def verdicts(sentence: str, sentence_index: int = 0) -> list[Verdict]:
                         or bool(CONDITION_AFTER.match(sentence[match.end():])))
         found.append(Verdict("negative" if negated else "positive", hypothetical, match.start(), match.end(),
                              sentence_index, True))
+    for match in REVIEW_OUTCOME.finditer(sentence):
+        polarity: Polarity = "negative" if match.group("outcome").lower() in ("upheld", "affirmed", "sustained") \
+            else "positive"
+        found.append(Verdict(polarity, bool(CONDITION_AFTER.match(sentence[match.end():])), match.start(),
+                             match.end(), sentence_index, True))
     return sorted(found, key=lambda verdict: verdict.start)
 
 

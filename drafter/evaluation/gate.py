@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -478,3 +479,19 @@ def render_gate_markdown(report: dict) -> str:
 
 def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """python -m drafter.evaluation.gate [LETTERS_DIR ITEMS_FILE] [--json]: print the report."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in args
+    paths = [Path(arg) for arg in args if arg != "--json"]
+    if not paths:
+        dev = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "imr-letters" / "dev"
+        paths = [dev / "letters", dev / "items.jsonl"]
+    report = run_gate_eval(paths[0], paths[1])
+    print(json.dumps(report, indent=2) if as_json else render_gate_markdown(report))
+
+
+if __name__ == "__main__":
+    main()
