@@ -23,6 +23,7 @@ from drafter.models import (
     PriorImaging,
     RedFlag,
     TreatmentCourse,
+    URCertification,
     WorkStatus,
 )
 
@@ -206,6 +207,46 @@ def test_more_physical_therapy_without_documented_gains_is_upheld():
     assert decision.outcome == Outcome.UPHELD
     assert status(decision, "prior_functional_improvement") == NOT_DOCUMENTED
     assert status(decision, "course_total") == NOT_MET
+
+
+def ur_certified(service: str, sessions: int | None, *, improved: bool = False) -> CaseSummary:
+    r = Records(f"Utilization review approved {service} and denied the rest of the request.",
+                "Since those visits she carries laundry again and works full shifts.")
+    certification = URCertification(evidence=r.ev(f"Utilization review approved {service}"), service=service,
+                                    sessions=sessions)
+    statements = [FunctionalStatus(evidence=r.ev("she carries laundry again and works full shifts"), improved=True,
+                                   related_to=None)] if improved else []
+    return summary(r, ur_certifications=[certification], functional_status=statements)
+
+
+@pytest.mark.parametrize(("request_text", "service"), [
+    ("Physical therapy to the low back, two sessions", "six sessions of physical therapy to the low back"),
+    ("Acupuncture for 2 sessions", "acupuncture for 6 sessions"),
+    ("Chiropractic manipulation times 6", "chiropractic manipulation times 6"),
+])
+def test_remainder_of_a_partly_certified_request_waits_for_gains_from_the_certified_visits(request_text, service):
+    decision = decide(request_text, ur_certified(service, 6))
+    assert decision.outcome == Outcome.UPHELD
+    assert status(decision, "prior_functional_improvement") == NOT_DOCUMENTED
+    assert "certified" in next(c.finding for c in decision.criteria if c.criterion_id == "prior_functional_improvement")
+    assert all(result.criterion_id not in ("first_course_size", "initial_trial_size") for result in decision.criteria)
+
+
+def test_partly_certified_therapy_with_documented_gains_counts_the_certified_visits_in_the_total():
+    decision = decide("Physical therapy to the low back, two sessions",
+                      ur_certified("six sessions of physical therapy to the low back", 6, improved=True))
+    assert decision.outcome == Outcome.OVERTURNED
+    assert "6 visits certified" in next(c.finding for c in decision.criteria if c.criterion_id == "course_total")
+    decision = decide("Physical therapy to the low back, six sessions",
+                      ur_certified("six sessions of physical therapy to the low back", 6, improved=True))
+    assert status(decision, "course_total") == NOT_MET
+
+
+def test_a_certification_of_another_service_or_region_does_not_make_a_request_a_continuation():
+    assert decide("Physical therapy for the neck, 6 sessions",
+                  ur_certified("six sessions of physical therapy to the low back", 6)).outcome == Outcome.OVERTURNED
+    assert decide("Physical therapy for the neck, 6 sessions",
+                  ur_certified("acupuncture for 6 sessions", 6)).outcome == Outcome.OVERTURNED
 
 
 def test_chiropractic_for_the_knee_is_not_recommended():

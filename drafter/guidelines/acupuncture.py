@@ -2,7 +2,8 @@
 
 Criteria confirmed against dev letters quoting the guideline:
 - an initial trial of 3 to 6 treatments, 1 to 3 a week: 007, 008, 042, 114, 125, 142;
-- extension only with documented functional improvement (9792.20 definition): 042, 066, 125, 142.
+- extension only with documented functional improvement (9792.20 definition): 042, 066, 125, 142; also
+  after UR certified the first part of the request: 114, 142.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ ACUPUNCTURE = register(Rule(
                   when=visits.is_first(MODALITIES)),
         Criterion("prior_functional_improvement", "Further treatments follow documented functional "
                   "improvement from the earlier ones.", extension_improvement,
-                  supported_by=("042", "066", "125", "142"), when=visits.has_prior(MODALITIES)),
+                  supported_by=("042", "066", "114", "125", "142"), when=visits.has_prior(MODALITIES)),
         Criterion("extension_schedule", "Further treatments keep to 1 to 3 a week within one to two months.",
                   extension_schedule, supported_by=("042", "125"), when=visits.has_prior(MODALITIES)),
     ),

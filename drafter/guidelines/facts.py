@@ -25,6 +25,7 @@ from drafter.models import (
     SurgeryRecord,
     TreatmentCourse,
     TreatmentModality,
+    URCertification,
     WorkStatus,
 )
 
@@ -172,6 +173,9 @@ def describe(fact: Fact) -> str:
         return f"age {fact.years}"
     if isinstance(fact, WorkStatus):
         return words(fact.status)
+    if isinstance(fact, URCertification):
+        count = f" ({fact.sessions} visits)" if fact.sessions is not None else ""
+        return f"{fact.service}{count} certified by utilization review"
     return fact.evidence.quote
 
 

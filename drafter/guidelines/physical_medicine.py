@@ -6,6 +6,7 @@ Criteria confirmed against dev letters quoting the guideline:
   (CRPS), fading from 3 a week to a home programme: 005, 029, 039, 049, 079, 082, 089, 096, 104, 115,
   140, 151, 156, 173;
 - further visits need objective functional improvement from the earlier ones: 026, 079, 104, 134, 136;
+  where UR certified part of the request, from the certified ones: 008, 122, 156 (033, 045 for manual therapy);
 - manual therapy, a trial of 6 visits over 2 weeks, up to 18 with functional improvement: 009, 012, 033,
   045, 095; not recommended for the knee, ankle/foot, forearm/wrist/hand: 045.
 """
@@ -68,7 +69,8 @@ PHYSICAL_THERAPY = register(Rule(
                   when=visits.is_first(THERAPY)),
         Criterion("prior_functional_improvement", "Further visits follow documented objective functional "
                   "improvement from the earlier therapy.", therapy_improvement,
-                  supported_by=("026", "079", "104", "134", "136"), when=visits.has_prior(THERAPY)),
+                  supported_by=("008", "026", "079", "104", "122", "134", "136", "156"),
+                  when=visits.has_prior(THERAPY)),
         Criterion("course_total", "Visits already given plus those requested stay within the guideline "
                   "course and the 24-visit statutory cap.", course_total,
                   supported_by=("026", "029", "079", "082", "180"), when=visits.has_prior(THERAPY)),
