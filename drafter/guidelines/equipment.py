@@ -18,7 +18,7 @@ from drafter.guidelines import citations
 from drafter.guidelines.facts import diagnoses, listing
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
 from drafter.guidelines.surgery import surgery_items, surgery_supported
-from drafter.models import GuidelineCitation
+from drafter.models import BodyRegion, GuidelineCitation
 
 CRYOTHERAPY_DAYS = 7
 ACUTE_PHASE = dt.timedelta(weeks=6)
@@ -30,6 +30,12 @@ ORTHOSIS_DIAGNOSES = {
     "shoulder": r"dislocation|instability|fracture|separation",
     "cervical": r"fracture|post-?op",
 }
+
+LIMB_OF: dict[BodyRegion, BodyRegion] = {
+    "wrist_hand": "upper_extremity", "elbow": "upper_extremity", "shoulder": "upper_extremity",
+    "knee": "lower_extremity", "ankle_foot": "lower_extremity", "cervical": "cervical",
+}
+"""A diagnosis of the whole limb (e.g. 'right arm strain') bears on a brace of one of its joints."""
 
 
 def region_chapter(context: Context, default: str = "Shoulder") -> str:
@@ -145,7 +151,8 @@ def orthosis_indication(context: Context) -> Check:
     regions = [region for region in context.details.body_regions if region in ORTHOSIS_DIAGNOSES]
     if not regions:
         return not_documented("The request does not say which joint the brace is for.")
-    found = [fact for region in regions for fact in diagnoses(context.summary, ORTHOSIS_DIAGNOSES[region])]
+    found = [fact for region in regions
+             for fact in diagnoses(context.summary, ORTHOSIS_DIAGNOSES[region], (region, LIMB_OF[region]))]
     if found:
         return met(f"The diagnoses include a condition a brace or splint treats: {listing(found)}.", found)
     return not_documented("The records do not document a condition of that joint that a brace or splint treats "
