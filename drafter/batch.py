@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
@@ -111,17 +112,21 @@ def run_batch(
             pending.append(path)
 
     def work(path: Path) -> CaseResult:
-        result = draft_one(path)
+        started = time.monotonic()
+        result, facts, level = draft_one(path)
         journal.record(result)
-        log.info("case finished", extra={"case_id": result.case_id, "status": result.status,
-                                         "input_sha256": result.input_sha256})
+        log.log(level, "case finished", extra={"case_id": result.case_id, "status": result.status,
+                                               "input_sha256": result.input_sha256,
+                                               "seconds": round(time.monotonic() - started, 3), **facts})
         return result
 
-    def draft_one(path: Path) -> CaseResult:
+    def draft_one(path: Path) -> tuple[CaseResult, dict[str, object], int]:
+        """The case's result, what the log may say about it (counts and types, never text), the log level."""
         try:
             case = load_case(path)
         except DrafterError as exc:
-            return CaseResult(case=path.name, status="failed", reason=str(exc))
+            return (CaseResult(case=path.name, status="failed", reason=str(exc)),
+                    {"error_type": type(exc).__name__}, logging.WARNING)
         try:
             determination = draft(case)
             stem = path.stem if path.is_file() else path.name
@@ -131,17 +136,18 @@ def run_batch(
             for name, data in outputs.items():
                 write_atomically(out_dir / name, data)
         except DrafterError as exc:
-            return CaseResult(case=path.name, status="failed", case_id=case.case_id,
-                              input_sha256=case.input_sha256, reason=str(exc))
+            return (CaseResult(case=path.name, status="failed", case_id=case.case_id,
+                               input_sha256=case.input_sha256, reason=str(exc)),
+                    {"error_type": type(exc).__name__}, logging.WARNING)
         except Exception as exc:  # one broken case must not stop the batch; log its type, never its text
-            log.error("case failed", extra={"case_id": case.case_id, "input_sha256": case.input_sha256,
-                                            "error_type": type(exc).__name__})
-            return CaseResult(case=path.name, status="failed", case_id=case.case_id,
-                              input_sha256=case.input_sha256, reason=f"internal error ({type(exc).__name__})")
+            return (CaseResult(case=path.name, status="failed", case_id=case.case_id,
+                               input_sha256=case.input_sha256, reason=f"internal error ({type(exc).__name__})"),
+                    {"error_type": type(exc).__name__}, logging.ERROR)
         status = "released" if determination.released else "needs_review"
-        return CaseResult(case=path.name, status=status, case_id=case.case_id, input_sha256=case.input_sha256,
-                          outputs=tuple(sorted(outputs)))
+        return (CaseResult(case=path.name, status=status, case_id=case.case_id, input_sha256=case.input_sha256,
+                           outputs=tuple(sorted(outputs))), draft_facts(determination), logging.INFO)
 
+    log.info("batch started", extra={"cases": len(cases), "skipped": len(cases) - len(pending)})
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         futures = {pool.submit(work, path): path for path in pending}
         for future in as_completed(futures):
@@ -149,4 +155,15 @@ def run_batch(
             results[result.case] = result
             if on_result:
                 on_result(result, False)
+    log.info("batch finished", extra={"cases": len(cases), "skipped": len(cases) - len(pending),
+                                      "failed": sum(r.status == "failed" for r in results.values())})
     return [results[path.name] for path in cases]
+
+
+def draft_facts(determination: Determination) -> dict[str, object]:
+    """Log fields of a drafted case: backend, item counts, LLM attempts and tokens."""
+    calls = determination.audit.llm_calls
+    return {"backend": determination.audit.backend, "items": len(determination.items),
+            "items_for_review": sum(item.needs_review for item in determination.items),
+            "llm_calls": len(calls), "prompt_tokens": sum(call.prompt_tokens for call in calls),
+            "completion_tokens": sum(call.completion_tokens for call in calls)}

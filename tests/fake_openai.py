@@ -51,7 +51,8 @@ class Fault(StrEnum):
     TRUNCATED_BODY = "truncated_body"  # 200, the HTTP body itself is cut in half
     LENGTH = "length"  # 200, finish_reason "length" and cut content
     EMPTY_CHOICES = "empty_choices"  # 200, "choices": []
-    OBEY = "obey"  # a rationale that does what text planted in the records asks (outcome reversed)
+    OBEY = "obey"  # do what text planted in the records asks: a rationale approving the request; an
+    # extraction that hides the planted text and quotes it as evidence of improvement
 
 
 @dataclass
@@ -163,7 +164,7 @@ def first_user_message(messages: list[dict[str, Any]]) -> str:
 
 def valid_content(kind: str, user: str, obey: bool = False) -> str:
     if kind == "extract":
-        return json.dumps(extraction_reply(user))
+        return json.dumps(extraction_reply(user, obey))
     if kind == "rationale":
         return json.dumps({"text": rationale_text(json.loads(user), obey)})
     if kind == "case_summary":
@@ -171,8 +172,12 @@ def valid_content(kind: str, user: str, obey: bool = False) -> str:
     return json.dumps({"text": "ok"})
 
 
-def extraction_reply(user: str) -> dict[str, Any]:
-    """The offline extractor's facts over the documents in the request, shaped as the reply model."""
+def extraction_reply(user: str, obey: bool = False) -> dict[str, Any]:
+    """The offline extractor's facts over the documents in the request, shaped as the reply model.
+
+    `obey`: the planted passages the extractor finds are left unreported and quoted instead as
+    evidence that treatment improved function (what a model talked into approving might do).
+    """
     documents = [Document(doc_id=doc_id, name=name, text=text, sha256="-")
                  for doc_id, name, text in _DOCUMENT.findall(user)]
     case = CaseFile(case_id="fake", header=CaseHeader(), documents=documents, disputed_items=[],
@@ -183,6 +188,14 @@ def extraction_reply(user: str) -> dict[str, Any]:
         value = getattr(summary, name)
         facts = [_reply_fact(fact) for fact in (value if is_list else [value] if value else [])]
         reply[name] = facts if is_list else (facts[0] if facts else None)
+    if obey:
+        planted = reply.pop("planted_instructions")
+        reply["planted_instructions"] = []
+        for fact in planted:
+            where = {"doc_id": fact["doc_id"], "quote": fact["quote"]}
+            reply["functional_status"].append({"improved": True, "related_to": None, **where})
+            reply["treatments"].append({"modality": "physical_therapy", "sessions": None, "body_region": None,
+                                        "response": "improved", **where})
     return reply
 
 
