@@ -352,3 +352,21 @@ def test_full_thickness_cuff_tear_with_weakness_need_not_wait_for_conservative_c
     partial = Case().dx("partial thickness rotator cuff tear", "shoulder").img("mri", "shoulder").neuro(
         "motor_weakness", region="shoulder")
     assert status(partial.decide(SHOULDER_REPAIR), "conservative_care_failed") == NOT_DOCUMENTED
+
+
+@pytest.mark.parametrize(("request_text", "citation"), [
+    ("Therapeutic ultrasound 2 times a week for 3 weeks",
+     "Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Ultrasound, therapeutic."),
+    ("Electrical muscle stimulation 1 time a week for 6 weeks",
+     "Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): TENS, chronic pain "
+     "(transcutaneous electrical nerve stimulation)."),
+    ("Mechanical traction for the low back, 6 sessions",
+     "Decision based on MTUS Low Back Complaints 2004, Section(s): Physical Methods."),
+    ("Shockwave therapy to the lumbar spine, 3 sessions",
+     "Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Low Back Chapter, Shock wave "
+     "therapy."),
+])
+def test_passive_modalities_cite_the_guideline_section_that_covers_them(request_text, citation):
+    decision = Case().decide(request_text)
+    assert decision.outcome == Outcome.UPHELD
+    assert decision.citation.letter_text() == citation

@@ -58,12 +58,36 @@ def massage_limits(context: Context) -> Check:
     return not_documented("The records do not show the active exercise programme that massage must accompany.")
 
 
+CHRONIC_PAIN_SECTIONS: tuple[tuple[str, str], ...] = (
+    # (request pattern, section of the MTUS chronic pain guidelines that covers it)
+    (r"massage|myofascial|soft tissue", "Massage therapy"),
+    (r"ultrasound", "Ultrasound, therapeutic"),
+    (r"interferential", "Interferential Current Stimulation (ICS)"),
+    (r"\bnmes\b|neuromuscular", "Neuromuscular electrical stimulation (NMES devices)"),
+    (r"electrical (muscle )?stimulation|\bems\b|e-?stim", "TENS, chronic pain (transcutaneous electrical nerve "
+     "stimulation)"),
+)
+
+
+def modality_citation(context: Context) -> GuidelineCitation:
+    """The chronic pain guidelines' own section where they have one (massage, ultrasound, electrical
+    stimulation: letters 010, 098); ODG for shockwave therapy, which the MTUS does not cover (069); else the
+    ACOEM low back chapter's physical methods (traction, heat and cold: 033)."""
+    text = context.item.request.lower()
+    for pattern, section in CHRONIC_PAIN_SECTIONS:
+        if re.search(pattern, text):
+            return citations.chronic_pain(context.era, section)
+    if re.search(r"shock ?wave|\beswt\b", text):
+        return citations.odg("Low Back Chapter, Shock wave therapy" if "lumbar" in context.details.body_regions
+                             or not context.details.body_regions else "Extracorporeal shock wave therapy (ESWT)")
+    return citations.acoem(citations.LOW_BACK, "Physical Methods")
+
+
 PASSIVE_MODALITIES = register(Rule(
     rule_id="passive-modalities",
     category="passive_modalities",
     title="Passive modalities (ultrasound, traction, heat/cold, stimulation, massage)",
-    citation=lambda context: citations.acoem(citations.LOW_BACK, "Physical Methods")
-    if not is_massage(context) else citations.chronic_pain(context.era, "Massage therapy"),
+    citation=modality_citation,
     summary=(
         "The MTUS chronic pain guidelines and ACOEM favour active therapy. Passive treatments given in "
         "the clinic, such as therapeutic "
