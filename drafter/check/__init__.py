@@ -41,15 +41,30 @@ def check_rationale(text: str, decision: ItemDecision, summary: CaseSummary,
     spans = sentence_spans(text)
     sentences = [text[start:end].strip() for start, end in spans]
     grounding = grounding or Grounding.build(decision, summary, records)
+    own = without_rule_text(text, decision)
+    own_sentences = [own[start:end].strip() for start, end in spans]
     results = [
         check_conclusion(sentences, decision),
-        check_guideline(sentences, grounding),
-        check_numbers(text, spans, grounding),
-        check_drugs(sentences, grounding),
-        check_procedures(sentences, grounding),
+        check_guideline(own_sentences, grounding),
+        check_numbers(own, spans, grounding),
+        check_drugs(own_sentences, grounding),
+        check_procedures(own_sentences, grounding),
         check_criteria(text, decision),
-        check_documented_facts(sentences, summary),
+        check_documented_facts(own_sentences, summary),
         check_reviewer_name(text, reviewer_names),
     ]
     return CheckReport(item_id=decision.item_id, passed=all(result.passed for result in results),
                        results=results)
+
+
+def without_rule_text(text: str, decision: ItemDecision) -> str:
+    """The text with passages copied verbatim from the rule (its guideline summary, its criteria's
+    requirements) blanked: they are the rule itself, grounded by definition. Same length as the text."""
+    for passage in (decision.guideline_summary, *(result.requirement for result in decision.criteria)):
+        passage = " ".join(passage.split()).rstrip(".")
+        if len(passage) < 40:
+            continue
+        for variant in (passage, passage[0].upper() + passage[1:]):
+            if variant in text:
+                text = text.replace(variant, " " * len(variant))
+    return text

@@ -298,9 +298,14 @@ def families_in(text: str, cited: bool = False) -> set[str]:
     if cited:
         found = {family.family for family in lexicon.GUIDELINE_FAMILIES if family.cited.search(text)}
     elif GUIDELINE_HINT.search(text):
-        found = {match.lastgroup for match in lexicon.NAMED_FAMILIES.finditer(text) if match.lastgroup}
+        lowered = text.lower()
+        found = {family.family for family in lexicon.GUIDELINE_FAMILIES
+                 if any(trigger in lowered for trigger in lexicon.FAMILY_TRIGGERS[family.family])
+                 and family.named.search(text)}
     else:
         return set()
+    if "chapter" not in text.lower():
+        return found
     for match in lexicon.ACOEM_CHAPTER.finditer(text):
         family = lexicon.CHAPTER_FAMILY.get(int(match.group(1)))
         if family:
@@ -336,8 +341,13 @@ PROCEDURE_PATTERNS = tuple((name, triggers, re.compile(pattern, re.I))
 def procedure_mentions(text: str) -> list[tuple[str, int]]:
     """(procedure, position) of every procedure the text names; a pattern runs only if its trigger occurs."""
     lowered = text.lower()
-    return [(name, match.start()) for name, triggers, pattern in PROCEDURE_PATTERNS
-            if any(trigger in lowered for trigger in triggers) for match in pattern.finditer(text)]
+    found = []
+    for name, triggers, pattern in PROCEDURE_PATTERNS:
+        for trigger in triggers:
+            if trigger in lowered:
+                found += [(name, match.start()) for match in pattern.finditer(text)]
+                break
+    return found
 
 
 def procedures_in(text: str) -> set[str]:
@@ -407,6 +417,8 @@ REFERRAL = re.compile(r"\brefers?\s+to\b|\breferenc\w+|\bincorporat\w+", re.I)
 
 def check_guideline(sentences: list[str], grounding: Grounding) -> CheckResult:
     allowed = grounding.families
+    if not families_in(" ".join(sentences)) - allowed:
+        return CheckResult(check="guideline", passed=True)
     stray: list[str] = []
     quoted = [lexicon.QUOTED_NAMES[family] for family in allowed if family in lexicon.QUOTED_NAMES]
     for sentence in sentences:
@@ -527,6 +539,9 @@ def check_procedures(sentences: list[str], grounding: Grounding) -> CheckResult:
     """A procedure the case does not name may not be stated as done or found in this case; it may appear in
     guideline statements, and as absent, proposed or conditional ('no prior physical therapy')."""
     named: list[str] = []
+    joined = "\n".join(sentences)
+    if not procedures_in(joined) - grounding.procedures:
+        return CheckResult(check="procedures", passed=True)
     for sentence in sentences:
         if not about_case(sentence):
             continue
@@ -593,6 +608,7 @@ NEGATIVE_CLAIMS = (
                r"(?:is|are|was|were|has|have)\s+not\s+(?:been\s+)?(?:documented|noted|reported|recorded|tried|"
                r"provided|described|mentioned)", re.I),
 )
+NEGATIVE_HINT = re.compile(r"\b(?:no|not|without|lack|absence)\b|n't", re.I)
 QUOTED = re.compile(r"[\"“][^\"”]{0,400}[\"”]")
 CLAIM_CUT = re.compile(r"\b(?:from|with|after|following|since|despite|in\s+response|that|which|and|or|but|prior\s+to|"
                        r"before|as|for|to|on|at|in|by|of\s+the\s+(?:prior|previous))\b|,", re.I)
@@ -684,6 +700,8 @@ def check_documented_facts(sentences: list[str], summary: CaseSummary) -> CheckR
     terms = documented_terms(summary)
     improvements = [status for status in summary.functional_status if status.improved]
     for sentence in sentences:
+        if not NEGATIVE_HINT.search(sentence):
+            continue
         sentence = QUOTED.sub(" ", sentence)  # the records' or the guideline's own words, not the text's claims
         for pattern in NEGATIVE_CLAIMS:
             for match in pattern.finditer(sentence):

@@ -81,10 +81,25 @@ GUIDELINE_FAMILIES: tuple[GuidelineFamily, ...] = (
     _family("odg", "Official Disability Guidelines (ODG)", r"\bODG\b|\bofficial\s+disability\s+guidelines?\b"),
 )
 FAMILY_LABELS = {family.family: family.label for family in GUIDELINE_FAMILIES}
-# Every family's prose pattern in one pass: the match's group name is the family.
-NAMED_FAMILIES = re.compile("|".join(
-    f"(?P<{family.family}>{'(?i:' if family.named.flags & re.I else '(?:'}{family.named.pattern}))"
-    for family in GUIDELINE_FAMILIES))
+# Lower-case substrings one of which occurs wherever the family's prose pattern matches (a cheap pre-test).
+FAMILY_TRIGGERS = {
+    "chronic_pain": ("chronic pain", "cpmtg"),
+    "opioids": ("opioid",),
+    "acupuncture": ("acupuncture",),
+    "postsurgical": ("surgical",),
+    "acoem_general": ("approaches",),
+    "acoem_neck": ("upper back complaints",),
+    "acoem_shoulder": ("shoulder complaints",),
+    "acoem_elbow": ("elbow",),
+    "acoem_hand": ("hand complaints",),
+    "acoem_low_back": ("low back complaints",),
+    "acoem_knee": ("knee complaints",),
+    "acoem_ankle": ("foot complaints",),
+    "acoem_stress": ("related conditions",),
+    "acoem_eye": ("mtus eye",),
+    "acoem_3rd": ("3rd", "third"),
+    "odg": ("odg", "official disability"),
+}
 
 # A rule citing the key may also name these: the 2009 chronic pain guideline held the opioid sections.
 RELATED_FAMILIES = {"opioids": frozenset({"chronic_pain"})}

@@ -71,8 +71,10 @@ def clear_references(text: str) -> str:
     """The text with page, table, chapter, regulation and literature references blanked (same length)."""
     lowered = text.lower()
     for triggers, pattern in REFERENCES:
-        if any(trigger in lowered for trigger in triggers):
-            text = pattern.sub(lambda match: " " * len(match.group(0)), text)
+        for trigger in triggers:
+            if trigger in lowered:
+                text = pattern.sub(lambda match: " " * len(match.group(0)), text)
+                break
     return text
 
 
@@ -95,6 +97,19 @@ QUANTITY = re.compile(
     r"(?P<suffix>\s*(?:%|percent\b|x\b)?)",
     re.I,
 )
+QUANTITY_DIGITS = re.compile(
+    rf"(?<![\w.])(?P<lo>{NUMBER})(?:\s*(?:-|–|(?i:to|through))\s*(?P<hi>{NUMBER}))?"
+    r"(?P<suffix>\s*(?:%|(?i:percent)\b|(?i:x)\b)?)"
+)
+SPELLED = frozenset(NUMBER_WORDS) - {"a", "an", "single"}
+LETTERS = re.compile(r"[a-z]+")
+
+
+def spells_numbers(text: str) -> bool:
+    """Whether the text writes any number in words (a cheap test before the slower word-number patterns)."""
+    return not SPELLED.isdisjoint(LETTERS.findall(text.lower()))
+
+
 FILLER_WORDS = frozenset({"additional", "more", "prior", "further", "previous", "physical", "therapy",
                           "acupuncture", "chiropractic", "supervised", "total", "initial", "completed", "of",
                           "authorized", "approved", "requested", "postoperative", "outpatient"})
@@ -219,7 +234,8 @@ def find_quantities(text: str) -> list[Quantity]:
         quantities.append(Quantity(match.group(0), float(match.group(1)), None, "per_week", match.start()))
         quantities.append(Quantity(match.group(0), float(match.group(2)), None, "week", match.start()))
         text = blank(text, match.start(), match.end())
-    for match in QUANTITY.finditer(text):
+    pattern = QUANTITY if spells_numbers(text) else QUANTITY_DIGITS
+    for match in pattern.finditer(text):
         lo_text, hi_text = match.group("lo"), match.group("hi")
         following = text[match.end():match.end() + 60]
         unit = "%" if "%" in match.group("suffix") or "percent" in match.group("suffix").lower() else \
@@ -236,10 +252,15 @@ def find_quantities(text: str) -> list[Quantity]:
     return quantities
 
 
+VALUE = re.compile(rf"(?<![\w.])(?:{NUMBER}|\b(?:{WORD_NUMBER})\b)(?![\d])", re.I)
+VALUE_DIGITS = re.compile(rf"(?<![\w.]){NUMBER}(?![\d])")
+
+
 def all_values(text: str) -> set[float]:
     """Every number a grounding text states, in digits or words, with range ends and 'NxM' products."""
     values: set[float] = set()
-    for match in re.finditer(rf"(?<![\w.])(?:{NUMBER}|\b(?:{WORD_NUMBER})\b)(?![\d])", text, re.I):
+    pattern = VALUE if spells_numbers(text) else VALUE_DIGITS
+    for match in pattern.finditer(text):
         token = match.group(0)
         if token.lower() in ("a", "an", "single"):
             continue

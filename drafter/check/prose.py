@@ -53,6 +53,7 @@ CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|however|although|while|whereas|beca
                           r"|\band\s+(?=(?:is|was|are|were|it|this|the)\b)", re.I)
 
 Polarity = Literal["positive", "negative"]
+VERDICT_HINTS = ("necess", "request", "propos", "upheld", "overturned", "reversed", "affirmed", "sustained")
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,9 @@ def clause_before(sentence: str, position: int) -> str:
 
 def verdicts(sentence: str, sentence_index: int = 0) -> list[Verdict]:
     """Every statement of (non-)necessity about a request in one sentence, with its polarity."""
+    lowered = sentence.lower()
+    if not any(word in lowered for word in VERDICT_HINTS):
+        return []
     found: list[Verdict] = []
     for match in VERDICT.finditer(sentence):
         phrase = match.group(0).lower()
