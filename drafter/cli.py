@@ -192,8 +192,15 @@ def batch(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Letter format (a JSON copy is always written).")]
     = Format.text,
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="Cases drafted at once.")] = 4,
-    backend: Annotated[Backend, typer.Option(help="offline: no LLM; openai: an OpenAI-compatible endpoint.")]
-    = Backend.offline,
+    backend: Annotated[Backend | None, typer.Option(
+        help="offline: no LLM; openai: an OpenAI-compatible endpoint. Default: openai when an API key "
+             "(OPENAI_API_KEY, --api-key) or a base URL is set, else offline.")] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. "
+                                                      "http://127.0.0.1:8080/v1 (env OPENAI_BASE_URL).")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name (env DRAFTER_MODEL).")] = None,
+    api_key: Annotated[str | None, typer.Option(help="API key (env OPENAI_API_KEY).")] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML file with an [llm] table (env DRAFTER_CONFIG).")]
+    = None,
     licensure: Annotated[str, typer.Option(help="Reviewer's state(s) of licensure.")] = "California",
     specialty: Annotated[str, typer.Option(help="Reviewer's certification/specialty.")]
     = "Physical Medicine & Rehabilitation",
@@ -207,10 +214,13 @@ def batch(
     from drafter.batch import find_cases, run_batch
     from drafter.logs import log_to_file
     from drafter.pipeline import DraftOptions, draft_letter
+    from drafter.settings import load_settings
 
     style = LetterStyle.from_options(organization, boilerplate)
+    settings = load_settings(config, backend=backend.value if backend else None, base_url=base_url, model=model,
+                             api_key=api_key)
     options = DraftOptions(reviewer=ReviewerCredentials(licensure=licensure, specialty=specialty),
-                           backend=backend.value)
+                           backend=settings.backend, llm=settings)
     total = len(find_cases(input_dir))
     output.mkdir(parents=True, exist_ok=True)
     handler = log_to_file(output / "batch.log")

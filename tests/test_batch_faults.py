@@ -9,6 +9,7 @@ finishes the failed ones from the journal. Retry waits are kept to milliseconds 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -281,7 +282,8 @@ def test_each_bad_file_gets_one_clear_line_and_no_output_while_the_batch_finishe
     for case in good:
         (tmp_path / "in" / case.name).write_text(case.text)
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "drafter", "batch", str(tmp_path / "in"), "-o", str(out)],
+    result = subprocess.run([sys.executable, "-m", "drafter", "batch", str(tmp_path / "in"), "-o", str(out),
+                             "--backend", "offline"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     failed_lines = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
@@ -312,3 +314,24 @@ def test_header_dates_in_the_future_or_before_the_injury_are_rejected_by_ingest(
             load_case(path)
         assert str(error.value) == f"{name}: header field 'ur denial date' {problem}"
         assert ur_date.strftime("%m/%d/%Y") not in str(error.value)  # names the field, not the date
+
+
+def test_batch_command_drafts_through_the_endpoint_named_on_the_command_line(tmp_path, fake, cases):
+    target = cases[TARGET]
+    fake.add_rule(Fault.SERVER_ERROR, kind="extract", match=extraction_marker(target))
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "drafter", "batch", str(tmp_path / "in"), "-o", str(out), "--base-url", fake.url,
+               "--model", "fake-model"]
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("OPENAI_", "DRAFTER_"))}
+    env["DRAFTER_MAX_ATTEMPTS"] = "1"
+    first = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert first.returncode == 1
+    assert [line for line in first.stderr.splitlines() if line.startswith("failed:")] == [
+        f"failed: {target.name}: LLM backend: {fake.url} answered HTTP 500 (after 1 attempt(s))"]
+    for case in others_of(cases):
+        drafted = json.loads((out / case.name.replace(".txt", ".json")).read_text())
+        assert drafted["audit"]["backend"] == "openai" and drafted["audit"]["model"] == "fake-model"
+    fake.rules.clear()
+    second = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert second.returncode == 0, second.stderr
+    assert json.loads((out / target.name.replace(".txt", ".json")).read_text())["audit"]["backend"] == "openai"

@@ -70,7 +70,8 @@ def check_log(log: Path, cases: list[SyntheticCase], expected_cases: int) -> lis
 def test_offline_batch_log_has_ids_and_hashes_and_no_patient_detail(tmp_path):
     cases = write_batch(tmp_path / "in", 8)
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "drafter", "batch", str(tmp_path / "in"), "-o", str(out)],
+    result = subprocess.run([sys.executable, "-m", "drafter", "batch", str(tmp_path / "in"), "-o", str(out),
+                             "--backend", "offline"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1  # the file without disputed items fails, alone
     finished = check_log(out / "batch.log", cases, expected_cases=9)
