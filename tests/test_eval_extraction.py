@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import REPO
 
 from drafter.evaluation.extraction import (
     FIELDS,
@@ -29,7 +30,6 @@ from drafter.models import (
     PlantedInstruction,
     TreatmentCourse,
 )
-from helpers import REPO
 
 GOLD_DIR = REPO / "evals" / "gold"
 
