@@ -246,6 +246,11 @@ CASES = [
     ("surgeon-consult", "Spine surgery consultation", lambda: Case().dx("L5-S1 disc herniation", "lumbar")
      .tx("physical_therapy", "not_improved", "lumbar"), "reason_for_referral", MET, Outcome.OVERTURNED),
     ("eeg", "EEG", lambda: Case().dx("neck strain"), "indication", NOT_DOCUMENTED, Outcome.UPHELD),
+    ("eeg-concussion-normal-exam", "EEG", lambda: Case().dx("concussion", "head").neuro("motor_weakness", False),
+     "indication", NOT_MET, Outcome.UPHELD),
+    ("eeg-concussion-deficit", "EEG", lambda: Case().dx("concussion", "head").neuro("sensory_deficit"),
+     "indication", MET, Outcome.OVERTURNED),
+    ("eeg-seizure", "Electroencephalogram", lambda: Case().dx("seizure"), "indication", MET, Outcome.OVERTURNED),
     ("hearing", "Hearing aids", lambda: Case().dx("sensorineural hearing loss"), "documented_hearing_loss", MET,
      Outcome.OVERTURNED),
     ("prp", "Platelet rich plasma injection to the elbow", lambda: Case(), "recommended", NOT_MET, Outcome.UPHELD),

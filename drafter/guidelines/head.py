@@ -1,23 +1,50 @@
 """Head complaints: electroencephalography and hearing aids (ODG Head chapter, where the MTUS is silent).
 
-Confirmed against dev letters quoting ODG: EEG when there is a seizure, altered consciousness or a failure to
-improve after head injury: 023; hearing aids for documented hearing loss of a type they help: 081.
+Confirmed against dev letters quoting ODG: EEG when there is a seizure, altered consciousness, or a failure to
+improve or a deterioration after the initial assessment of a head injury (not routinely after it): 023;
+hearing aids for documented hearing loss of a type they help: 081.
 """
 
 from __future__ import annotations
 
 from drafter.guidelines import citations
-from drafter.guidelines.facts import diagnoses, listing
-from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, register
+from drafter.guidelines.facts import (
+    OBJECTIVE_DEFICITS,
+    diagnoses,
+    functional_status,
+    listing,
+    neuro_findings,
+    red_flags,
+)
+from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
+from drafter.models import RedFlag
+
+SEIZURE = r"seizure|convuls|loss of consciousness|altered (mental|consciousness)|epilep"
+HEAD_INJURY = r"concussion|traumatic brain|head injury|brain injury"
 
 
 def eeg_indication(context: Context) -> Check:
-    found = diagnoses(context.summary, r"seizure|convuls|loss of consciousness|altered (mental|consciousness)|"
-                                       r"epilep|concussion|traumatic brain|head injury")
-    if found:
-        return met(f"The records document {listing(found)}.", found)
-    return not_documented("The records do not document a seizure, altered consciousness or a head injury whose "
-                          "course an EEG would clarify.")
+    """A seizure or altered consciousness; after a head injury, a failure to improve or a deterioration after the
+    initial assessment (an objective neurologic deficit, or function documented as not improving)."""
+    seizure = diagnoses(context.summary, SEIZURE)
+    if seizure:
+        return met(f"The records document {listing(seizure)}.", seizure)
+    injury = diagnoses(context.summary, HEAD_INJURY)
+    if not injury:
+        return not_documented("The records do not document a seizure, altered consciousness or a head injury "
+                              "whose course an EEG would clarify.")
+    worse = neuro_findings(context.summary, kinds=OBJECTIVE_DEFICITS) + red_flags(context.summary)
+    worse = [fact for fact in worse if not isinstance(fact, RedFlag) or fact.flag == "progressive_neurologic_deficit"]
+    worse += [fact for fact in functional_status(context.summary) if not fact.improved]
+    if worse:
+        return met(f"After {listing(injury)}, the records document {listing(worse)}: the course has not improved.",
+                   injury + worse)
+    normal = neuro_findings(context.summary, kinds=OBJECTIVE_DEFICITS, present=False)
+    if normal:
+        return not_met(f"After {listing(injury)}, the neurologic examination is normal ({listing(normal)}) and no "
+                       "failure to improve or deterioration is documented.", injury + normal)
+    return not_documented(f"The records document {listing(injury)} but no failure to improve or deterioration "
+                          "after the initial assessment.", injury)
 
 
 EEG = register(Rule(
