@@ -278,41 +278,41 @@ def decide(
 
 @app.command()
 def check(
-    letter: Annotated[Path, typer.Argument(help="Determination JSON (from `drafter draft -f json`), "
-                                                "with rationales possibly edited by the reviewer.")],
+    letter: Annotated[Path, typer.Argument(help="The letter as drafted and maybe edited by the reviewer: JSON "
+                                                "(`drafter draft -f json`), text or markdown.")],
     summary: Annotated[Path, typer.Option(help="The case summary JSON the letter rests on.")],
     decisions: Annotated[Path | None, typer.Option(help="Decisions JSON; decided afresh when omitted.")] = None,
+    case: Annotated[Path | None, typer.Option(help="The case file, so that details cited from the records "
+                                                   "count as grounded.")] = None,
     reviewer_name: Annotated[list[str] | None, typer.Option(
         help="A name that must not appear in the letter (repeatable).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="Write the letter with updated checks here.")] = None,
+                                                help="Write the letter (JSON) with updated checks here.")] = None,
 ) -> None:
     """Run the consistency checks on a (reviewer-edited) letter. Exit 1 when any item fails."""
-    from drafter.check import check_rationale
     from drafter.decide import decide as decide_items
+    from drafter.ingest import load_case
+    from drafter.pipeline import DraftOptions, assemble
+    from drafter.recheck import apply_edits, read_edited_letter, recheck
 
-    determination = load_json_artifact(letter, Determination)
+    records = [doc.text for doc in load_case(case).documents] if case else []
     case_summary = load_json_artifact(summary, CaseSummary)
-    item_decisions = (load_json_list(decisions, ItemDecision) if decisions
-                      else decide_items(case_summary))
-    by_id = {decision.item_id: decision for decision in item_decisions}
-    table = Table("item", "outcome", "checks", title=f"Consistency checks: {letter.name}")
-    updated = []
-    for item in determination.items:
-        decision = by_id.get(item.item_id)
-        if decision is None:
-            raise InputError(letter, f"item '{item.item_id}' has no decision in the summary/decisions given")
-        report = check_rationale(item.rationale, decision, case_summary, tuple(reviewer_name or ()))
-        failed = [result for result in report.results if not result.passed]
-        reasons = [f"{result.check}: {result.detail}" for result in failed]
-        if decision.outcome is None:
-            reasons.insert(0, decision.note or "no guideline rule covers this service; the reviewer decides")
-        updated.append(item.model_copy(update={"checks": report.results, "needs_review": bool(reasons),
-                                               "review_reasons": reasons}))
-        table.add_row(item.item, item.outcome.value if item.outcome else "-",
-                      "[green]pass[/green]" if not failed else "[red]" + "; ".join(reasons) + "[/red]")
-    result = determination.model_copy(update={"items": updated,
-                                              "released": all(not i.needs_review for i in updated)})
+    item_decisions = load_json_list(decisions, ItemDecision) if decisions else decide_items(case_summary)
+    if letter.suffix.lower() == ".json":
+        determination = load_json_artifact(letter, Determination)
+    else:
+        drafted = assemble(case_summary, item_decisions, DraftOptions(), input_sha256="")
+        determination = apply_edits(drafted, read_edited_letter(letter), letter)
+    result, rechecked = recheck(determination, case_summary, item_decisions, records, tuple(reviewer_name or ()))
+
+    table = Table("item", "letter's outcome", "rule's outcome", "checks", title=f"Consistency checks: {letter.name}")
+    for entry in rechecked:
+        item = entry.item
+        stated = item.outcome.value if item.outcome else "-"
+        rule = entry.rule_outcome.value if entry.rule_outcome else "-"
+        differs = "[yellow]" + rule + " (differs)[/yellow]" if entry.rule_outcome != item.outcome else rule
+        failed = "; ".join(item.review_reasons)
+        table.add_row(item.item, stated, differs, "[green]pass[/green]" if not failed else f"[red]{failed}[/red]")
     err.print(table)
     if output is not None:
         emit(dump_json(result), output)

@@ -178,3 +178,28 @@ def test_guidelines_listing_shows_categories_criteria_and_citations():
     categories = {rule["category"] for rule in listing["rules"]}
     assert {"acupuncture", "opioids", "nsaids", "muscle_relaxants", "mri_spine"} <= categories
     assert all(rule["criteria"] and rule["citation"] for rule in listing["rules"])
+
+
+def test_check_reads_a_reviewer_edited_text_letter(tmp_path):
+    summary_path, letter_path = tmp_path / "summary.json", tmp_path / "letter.txt"
+    assert drafter("extract", EXAMPLES / "thoracic-strain.txt", "-o", summary_path).returncode == 0
+    assert drafter("draft", EXAMPLES / "thoracic-strain.txt", "-o", letter_path).returncode == 0
+    assert drafter("check", letter_path, "--summary", summary_path).returncode == 0
+
+    # The reviewer overrules the rule on Flexeril and rewrites the conclusion to match: consistent, so it
+    # passes, and the difference from the rule's outcome is shown.
+    text = letter_path.read_text()
+    text = text.replace("Flexeril 10mg #30: Upheld", "Flexeril 10mg #30: Overturned")
+    text = text.replace("The request for Flexeril 10mg #30 is not medically necessary.",
+                        "The request for Flexeril 10mg #30 is medically necessary.")
+    letter_path.write_text(text)
+    result = drafter("check", letter_path, "--summary", summary_path)
+    assert result.returncode == 0, result.stderr
+    assert "differs" in result.stderr
+
+    # An edit that leaves the rationale contradicting its own outcome is caught.
+    letter_path.write_text(text.replace("The request for Naproxen 550mg #60 is not medically necessary.",
+                                        "The request for Naproxen 550mg #60 is medically necessary."))
+    failed = drafter("check", letter_path, "--summary", summary_path)
+    assert failed.returncode == 1
+    assert "conclusion" in failed.stderr
