@@ -136,8 +136,15 @@ def test_red_flag_warrants_spine_mri_without_a_conservative_trial():
 # --- acupuncture --------------------------------------------------------------------------------------------
 
 
+def in_therapy() -> CaseSummary:
+    r = Records("Low back pain.", "She attends physical therapy twice a week.")
+    return summary(r, treatments=[TreatmentCourse(evidence=r.ev("She attends physical therapy"),
+                                                  modality="physical_therapy", sessions=None, body_region="lumbar",
+                                                  response="not_stated")])
+
+
 def test_eight_acupuncture_visits_as_an_initial_trial_exceed_the_trial_and_are_upheld():
-    decision = decide("Acupuncture 2 times a week for 4 weeks, lumbar spine", summary(Records("Low back pain.")))
+    decision = decide("Acupuncture 2 times a week for 4 weeks, lumbar spine", in_therapy())
     assert decision.details.sessions == 8
     assert decision.outcome == Outcome.UPHELD
     assert status(decision, "initial_trial_size") == NOT_MET
@@ -145,9 +152,17 @@ def test_eight_acupuncture_visits_as_an_initial_trial_exceed_the_trial_and_are_u
     assert decision.citation.letter_text() == "Decision based on MTUS Acupuncture Treatment 2007."
 
 
-def test_six_visit_initial_acupuncture_trial_is_overturned():
-    decision = decide("Acupuncture for the low back #6", summary(Records("Low back pain.")))
+def test_six_visit_initial_acupuncture_trial_alongside_therapy_is_overturned():
+    decision = decide("Acupuncture for the low back #6", in_therapy())
+    assert status(decision, "role_in_care") == MET
     assert decision.outcome == Outcome.OVERTURNED
+
+
+def test_acupuncture_without_rehabilitation_or_reduced_medication_is_upheld():
+    decision = decide("Acupuncture for the low back #6", summary(Records("Low back pain.")))
+    assert status(decision, "role_in_care") == NOT_DOCUMENTED
+    assert decisive(decision) == {"role_in_care"}
+    assert decision.outcome == Outcome.UPHELD
 
 
 def acupuncture_history(improved: bool | None) -> CaseSummary:

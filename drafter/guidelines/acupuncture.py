@@ -1,6 +1,8 @@
 """Acupuncture, with or without electrical stimulation (MTUS Acupuncture Medical Treatment Guidelines, 2007).
 
 Criteria confirmed against dev letters quoting the guideline:
+- an option when pain medication is reduced or not tolerated, or as an adjunct to physical rehabilitation or
+  surgery: 007, 008, 066, 114, 125;
 - an initial trial of 3 to 6 treatments, 1 to 3 a week: 007, 008, 042, 114, 125, 142;
 - extension only with documented functional improvement (9792.20 definition): 042, 066, 125, 142; also
   after UR certified the first part of the request: 114, 142.
@@ -9,11 +11,25 @@ Criteria confirmed against dev letters quoting the guideline:
 from __future__ import annotations
 
 from drafter.guidelines import citations, visits
-from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_met, register
+from drafter.guidelines.facts import listing, surgeries, treatments
+from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
 
 MODALITIES = ("acupuncture",)
 TRIAL_VISITS = 6
 OPTIMUM_WEEKS = 8
+REHABILITATION = ("physical_therapy", "occupational_therapy", "home_exercise", "chiropractic",
+                  "functional_restoration")
+
+
+def role_in_care(context: Context) -> Check:
+    """The guideline's place for acupuncture: pain medication reduced or not tolerated, or an adjunct to
+    physical rehabilitation or surgery."""
+    rehabilitation = treatments(context.summary, REHABILITATION)
+    operations = surgeries(context.summary)
+    if rehabilitation or operations:
+        return met(f"Acupuncture would accompany {listing(rehabilitation + operations)}.", rehabilitation + operations)
+    return not_documented("The records document neither a reduction in or intolerance of pain medication nor a "
+                          "programme of physical rehabilitation or a surgery that acupuncture would accompany.")
 
 
 def initial_trial(context: Context) -> Check:
@@ -52,6 +68,9 @@ ACUPUNCTURE = register(Rule(
         "restrictions, and less reliance on medical care."
     ),
     criteria=(
+        Criterion("role_in_care", "A first course: pain medication is reduced or not tolerated, or "
+                  "acupuncture accompanies physical rehabilitation or surgery.", role_in_care,
+                  supported_by=("007", "008", "066", "114", "125"), when=visits.is_first(MODALITIES)),
         Criterion("initial_trial_size", "An initial trial asks for no more than 6 treatments at 1 to 3 a week.",
                   initial_trial, supported_by=("007", "008", "042", "114", "125", "142"),
                   when=visits.is_first(MODALITIES)),
