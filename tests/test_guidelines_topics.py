@@ -117,6 +117,15 @@ CASES = [
      "shoulder").dx("shoulder pain", "shoulder"), "structural_question", MET, Outcome.OVERTURNED),
     ("joint-mri-nothing", "MRI of the left shoulder", lambda: Case().dx("shoulder pain", "shoulder"),
      "structural_question", NOT_DOCUMENTED, Outcome.UPHELD),
+    ("shoulder-mri-pain-persists-after-therapy", "MRI of the left shoulder", lambda: Case()
+     .tx("physical_therapy", region="shoulder").tx("home_exercise").dx("shoulder strain", "shoulder"),
+     "structural_question", MET, Outcome.OVERTURNED),
+    ("knee-mri-pain-persists-after-therapy", "MRI of the left knee", lambda: Case()
+     .tx("physical_therapy", region="knee").dx("knee strain", "knee"), "structural_question", NOT_DOCUMENTED,
+     Outcome.UPHELD),
+    ("shoulder-mri-therapy-not-started", "MRI of the left shoulder", lambda: Case()
+     .tx("physical_therapy", region="shoulder", sessions=0).dx("shoulder strain", "shoulder"),
+     "conservative_care_failed", NOT_DOCUMENTED, Outcome.UPHELD),
     ("knee-mri-acute-tear", "MRI of the right knee", lambda: Case(injury=dt.date(2016, 11, 10))
      .dx("medial meniscus tear", "knee"), "conservative_care_failed", MET, Outcome.OVERTURNED),
     ("knee-mri-old-tear", "MRI of the right knee", lambda: Case().dx("medial meniscus tear", "knee"),

@@ -60,10 +60,11 @@ def red_flags(summary: CaseSummary, present: bool = True) -> list[RedFlag]:
 
 def treatments(summary: CaseSummary, modalities: Iterable[TreatmentModality],
                regions: Iterable[BodyRegion] | None = None) -> list[TreatmentCourse]:
+    """Courses of these kinds given to the worker; a course of zero completed visits was not given."""
     modalities = tuple(modalities)
     regions = tuple(regions) if regions is not None else None
     return [fact for fact in summary.treatments
-            if fact.modality in modalities and in_regions(fact.body_region, regions)]
+            if fact.modality in modalities and fact.sessions != 0 and in_regions(fact.body_region, regions)]
 
 
 def sessions_done(courses: Iterable[TreatmentCourse]) -> int | None:

@@ -6,7 +6,8 @@ Criteria confirmed against dev letters quoting the guidelines:
   aside: 017, 036, 045, 075, 077, 085, 101, 122, 127;
 - MRI confirms a suspected structural lesion (tear, instability) when it would change management, such
   as surgery; not for routine evaluation without a surgical question: 014, 028, 045, 047, 101, 127, 175;
-- failure to progress in a strengthening programme meant to avoid surgery: 101, 127;
+- failure to progress in a strengthening programme meant to avoid surgery: 101, 127 (for the shoulder,
+  symptoms persisting after a documented course of therapy or home exercise);
 - acute knee trauma with a suspected ligament or cartilage disruption (ODG): 036;
 - repeat MRI only with a significant change: 014, 122, 175;
 - X-rays and CT need a red flag (fracture, trauma, tumour, infection) or, for CT, bony detail before a
@@ -84,6 +85,9 @@ def structural_question(context: Context) -> Check:
     if therapy and unchanged:
         return met(f"Function has not improved despite {listing(therapy)}: the worker failed to progress in a "
                    "strengthening programme.", therapy + unchanged)
+    if "shoulder" in regions and therapy and not any(course.response == "improved" for course in therapy):
+        return met(f"Shoulder symptoms persist after {listing(therapy)}: the worker failed to progress in a "
+                   "strengthening programme (ACOEM shoulder chapter).", therapy)
     return not_documented("The records do not describe a suspected structural lesion (such as a tear or "
                           "instability) or a surgical question the MRI would answer.")
 
