@@ -246,8 +246,9 @@ def batch(
     table.add_row(str(counts["released"]), str(counts["needs_review"]), str(counts["failed"]),
                   str(counts["skipped"]))
     err.print(table)
-    for case, reason in failures:
-        err.print(f"[red]failed:[/red] {case}: {reason}", highlight=False, soft_wrap=True)
+    for case, reason in sorted(failures):
+        line = reason if reason.startswith(f"{case}:") else f"{case}: {reason}"  # input errors name the file
+        err.print(f"[red]failed:[/red] {line}", highlight=False, soft_wrap=True)
     if failures:
         raise typer.Exit(1)
 

@@ -259,7 +259,12 @@ def bad_corpus(folder: Path) -> dict[str, str]:
     future = date.today() + timedelta(days=400)
     (folder / "future.txt").write_text(_header_case(future.strftime("%m/%d/%Y")))
     (folder / "before-injury.txt").write_text(_header_case("01/05/2019"))
+    (folder / "folder-case").mkdir()
+    (folder / "folder-case" / "note.txt").write_bytes(b"")
+    (folder / "missing-document.yaml").write_text("documents:\n  - progress-note.txt\ndisputed_items:\n  - MRI\n")
     return {
+        "folder-case": "note.txt: is empty",
+        "missing-document.yaml": "document 1 ('progress-note.txt') does not exist",
         "empty.txt": "is empty",
         "binary.txt": "is a binary file",
         "latin1.txt": "is not UTF-8 text",
@@ -291,6 +296,7 @@ def test_each_bad_file_gets_one_clear_line_and_no_output_while_the_batch_finishe
     for name, problem in problems.items():
         lines = [line for line in failed_lines if line.startswith(f"failed: {name}:")]
         assert len(lines) == 1 and problem in lines[0], (name, lines)
+        assert lines[0].count(name) == 1
         assert not list(out.glob(f"{Path(name).stem}.*"))
     assert "Traceback" not in result.stderr
     for case in good:
