@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from drafter.check.checks import (
+    CaseCues,
     Grounding,
     check_conclusion,
     check_criteria,
@@ -43,12 +44,13 @@ def check_rationale(text: str, decision: ItemDecision, summary: CaseSummary,
     grounding = grounding or Grounding.build(decision, summary, records)
     own = without_rule_text(text, decision)
     own_sentences = [own[start:end].strip() for start, end in spans]
+    cues = CaseCues(own_sentences, spans)
     results = [
         check_conclusion(sentences, decision),
         check_guideline(own_sentences, grounding),
-        check_numbers(own, spans, grounding),
-        check_drugs(own_sentences, grounding),
-        check_procedures(own_sentences, grounding),
+        check_numbers(own, cues, grounding),
+        check_drugs(own_sentences, cues, grounding),
+        check_procedures(own_sentences, cues, grounding),
         check_criteria(text, decision),
         check_documented_facts(own_sentences, summary),
         check_reviewer_name(text, reviewer_names),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -441,7 +442,7 @@ def check_guideline(sentences: list[str], grounding: Grounding) -> CheckResult:
 # ---------------------------------------------------------------------------------------------
 
 
-def check_numbers(text: str, spans: list[tuple[int, int]], grounding: Grounding) -> CheckResult:
+def check_numbers(text: str, cues: CaseCues, grounding: Grounding) -> CheckResult:
     cleared = numbers.clear_references(text)
     ungrounded: list[str] = []
     dates, cleared = numbers.find_dates(cleared)
@@ -455,18 +456,17 @@ def check_numbers(text: str, spans: list[tuple[int, int]], grounding: Grounding)
         following = cleared[match.end():match.end() + 12]
         if re.match(r"\s*(?:mg|mcg|g|ml|%|visits|sessions)\b", following, re.I):
             continue
-        sentence = next((text[start:end] for start, end in spans if start <= match.start() < end), "")
-        edition = year in EDITION_YEARS and not about_case(sentence)
+        edition = year in EDITION_YEARS and not cues.about_case_at(match.start())
         if year not in grounding.years and not edition:
             ungrounded.append(match.group(0))
         cleared = numbers.blank(cleared, match.start(), match.end())
     restated = ([match.span() for match in grounding.request_pattern.finditer(text)]
                 if grounding.request_pattern else [])
     for quantity in numbers.find_quantities(cleared):
-        sentence = next((text[start:end] for start, end in spans if start <= quantity.start < end), "")
         threshold = bool(COMPARATIVE.search(text[max(0, quantity.start - 16):quantity.start]))
         in_request = any(start <= quantity.start < end for start, end in restated)
-        if not quantity_grounded(quantity, grounding, in_request or (about_case(sentence) and not threshold)):
+        case_claim = in_request or (cues.about_case_at(quantity.start) and not threshold)
+        if not quantity_grounded(quantity, grounding, case_claim):
             ungrounded.append(quantity.text)
     if ungrounded:
         return CheckResult(check="numbers", passed=False,
@@ -487,6 +487,26 @@ COMPARATIVE = re.compile(r"(?:over|under|above|below|beyond|older\s+than|younger
 def about_case(sentence: str) -> bool:
     """The sentence speaks of this case (the request, the records, the worker), not of the guideline alone."""
     return bool(CASE_CUE.search(sentence)) and not GUIDELINE_ATTRIBUTION.search(sentence)
+
+
+class CaseCues:
+    """Whether each sentence of a text speaks of the case (about_case), each sentence read at most once."""
+
+    def __init__(self, sentences: list[str], spans: list[tuple[int, int]]) -> None:
+        self.sentences = sentences
+        self.spans = spans
+        self.starts = [start for start, _ in spans]
+        self.known: dict[int, bool] = {}
+
+    def about_case(self, index: int) -> bool:
+        if index not in self.known:
+            self.known[index] = about_case(self.sentences[index])
+        return self.known[index]
+
+    def about_case_at(self, position: int) -> bool:
+        """about_case of the sentence holding the position (False between sentences)."""
+        index = bisect_right(self.starts, position) - 1
+        return index >= 0 and position < self.spans[index][1] and self.about_case(index)
 
 
 def quantity_grounded(quantity: numbers.Quantity, grounding: Grounding, about_case: bool) -> bool:
@@ -511,15 +531,15 @@ def quantity_grounded(quantity: numbers.Quantity, grounding: Grounding, about_ca
 # ---------------------------------------------------------------------------------------------
 
 
-def check_drugs(sentences: list[str], grounding: Grounding) -> CheckResult:
+def check_drugs(sentences: list[str], cues: CaseCues, grounding: Grounding) -> CheckResult:
     """A drug the case does not name may appear only where the text speaks of the guideline (its topic's
     drugs) or as not taken ('no trial of gabapentin'), not as taken by the injured worker."""
     named: list[str] = []
-    for sentence in sentences:
+    for index, sentence in enumerate(sentences):
         for drug, position in drug_mentions(sentence):
             if drug in grounding.drugs or drug in named:
                 continue
-            if drug in grounding.guideline_drugs and (not about_case(sentence)
+            if drug in grounding.guideline_drugs and (not cues.about_case(index)
                                                       or NOT_PERFORMED.search(sentence[:position])):
                 continue
             named.append(drug)
@@ -535,15 +555,15 @@ NOT_PERFORMED = re.compile(r"\b(?:no|not|never|without|lack|lacks|lacking|absenc
                            r"indicated|helpful|useful|effective|evidence|studies|proven)\b", re.I)
 
 
-def check_procedures(sentences: list[str], grounding: Grounding) -> CheckResult:
+def check_procedures(sentences: list[str], cues: CaseCues, grounding: Grounding) -> CheckResult:
     """A procedure the case does not name may not be stated as done or found in this case; it may appear in
     guideline statements, and as absent, proposed or conditional ('no prior physical therapy')."""
     named: list[str] = []
     joined = "\n".join(sentences)
     if not procedures_in(joined) - grounding.procedures:
         return CheckResult(check="procedures", passed=True)
-    for sentence in sentences:
-        if not about_case(sentence):
+    for index, sentence in enumerate(sentences):
+        if not cues.about_case(index):
             continue
         for name, position in procedure_mentions(sentence):
             if name in grounding.procedures or name in named or NOT_PERFORMED.search(sentence[:position]):
@@ -739,12 +759,14 @@ def contradiction(sentence: str, label: str) -> CheckResult:
 # ---------------------------------------------------------------------------------------------
 
 NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
-REVIEWER_PATTERNS = (
-    re.compile(rf"\b(?:Dr|Doctor)\.?\s+{NAME}"),
-    re.compile(rf"\b{NAME}(?:\s+[A-Z]\.)?\s+{NAME},?\s+(?:M\.?D\.?|D\.?O\.?|Ph\.?D\.?|D\.?C\.?|FAAPMR|MPH)\b"),
-    re.compile(rf"\b(?:reviewed|signed|prepared|written|authored|determined)\s+by\s+{NAME}"),
-    re.compile(rf"\bI,\s+{NAME}"),
-    re.compile(rf"\b(?:reviewer|physician\s+reviewer|expert\s+reviewer)\s*(?:,|:)?\s+{NAME}\s+{NAME}"),
+REVIEWER_PATTERNS = (  # (substrings one of which must occur, pattern): the pattern runs only if one does
+    (("Dr", "Doctor"), re.compile(rf"\b(?:Dr|Doctor)\.?\s+{NAME}")),
+    (("MD", "M.D", "DO", "D.O", "PhD", "Ph.D", "DC", "D.C", "FAAPMR", "MPH"),
+     re.compile(rf"\b{NAME}(?:\s+[A-Z]\.)?\s+{NAME},?\s+(?:M\.?D\.?|D\.?O\.?|Ph\.?D\.?|D\.?C\.?|FAAPMR|MPH)\b")),
+    (("reviewed", "signed", "prepared", "written", "authored", "determined"),
+     re.compile(rf"\b(?:reviewed|signed|prepared|written|authored|determined)\s+by\s+{NAME}")),
+    (("I,",), re.compile(rf"\bI,\s+{NAME}")),
+    (("reviewer",), re.compile(rf"\b(?:reviewer|physician\s+reviewer|expert\s+reviewer)\s*(?:,|:)?\s+{NAME}\s+{NAME}")),
 )
 
 
@@ -752,8 +774,8 @@ CREDENTIALS = frozenset({"MD", "DO", "PHD", "DC", "MPH", "FAAPMR", "DPM", "PSYD"
 
 
 def check_reviewer_name(text: str, reviewer_names: Sequence[str]) -> CheckResult:
-    for pattern in REVIEWER_PATTERNS:
-        match = pattern.search(text)
+    for triggers, pattern in REVIEWER_PATTERNS:
+        match = pattern.search(text) if any(trigger in text for trigger in triggers) else None
         if match:
             return CheckResult(check="reviewer_name", passed=False, detail=f"names a person: {match.group(0)!r}")
     for name in reviewer_names:

@@ -87,6 +87,9 @@ WORD_DATE = re.compile(rf"\b({MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,
 MONTH_YEAR = re.compile(rf"\b({MONTH_NAMES})\.?,?\s+(?:of\s+)?(\d{{4}})\b", re.I)
 DIGIT_DATE_HINT = re.compile(r"\d[/-]\d")
 MONTH_HINTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH_WORDS = frozenset({"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+                         "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
+                         "november", "dec", "december"})
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 WORD_NUMBER = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|" \
@@ -103,6 +106,15 @@ QUANTITY_DIGITS = re.compile(
 )
 SPELLED = frozenset(NUMBER_WORDS) - {"a", "an", "single"}
 LETTERS = re.compile(r"[a-z]+")
+
+
+def names_month(text: str) -> bool:
+    """Whether WORD_DATE or MONTH_YEAR can match: a month they name is a whole word. In ASCII text, a cheap test
+    of the words; other text (where case-insensitive matching goes beyond lower()) is tested by substrings."""
+    lowered = text.lower()
+    if text.isascii():
+        return not MONTH_WORDS.isdisjoint(LETTERS.findall(lowered))
+    return any(month in lowered for month in MONTH_HINTS)
 
 
 def spells_numbers(text: str) -> bool:
@@ -176,8 +188,7 @@ def find_dates(text: str) -> tuple[list[tuple[str, dt.date | tuple[int, int]]], 
         return " " * len(match.group(0))
 
     patterns = [ISO_DATE, NUMERIC_DATE] if DIGIT_DATE_HINT.search(text) else []
-    lowered = text.lower()
-    if any(month in lowered for month in MONTH_HINTS):
+    if names_month(text):
         patterns += [WORD_DATE, MONTH_YEAR]
     for pattern in patterns:
         text = pattern.sub(lambda match, pattern=pattern: collect(match, pattern), text)
@@ -221,16 +232,18 @@ def find_levels(text: str) -> tuple[set[str], str]:
 def find_quantities(text: str) -> list[Quantity]:
     """Numeric claims in text already cleared of references, dates and levels."""
     quantities: list[Quantity] = []
-    for match in SCORE.finditer(text):
+    slashed = "/" in text  # scores, grades and strengths are written with a slash
+    for match in SCORE.finditer(text) if slashed else ():
         quantities.append(Quantity(match.group(0), float(match.group(1)), None, "score", match.start()))
         text = blank(text, match.start(), match.end())
-    for match in GRADE.finditer(text):
+    for match in GRADE.finditer(text) if slashed else ():
         text = blank(text, match.start(), match.end())
-    for match in STRENGTH.finditer(text):
+    for match in STRENGTH.finditer(text) if slashed else ():
         for part in re.findall(r"\d+(?:\.\d+)?", match.group(0)):
             quantities.append(Quantity(match.group(0), float(part), None, "mg", match.start()))
         text = blank(text, match.start(), match.end())
-    for match in TIMES.finditer(text):
+    times = "x" in text or "X" in text or "×" in text
+    for match in TIMES.finditer(text) if times else ():
         quantities.append(Quantity(match.group(0), float(match.group(1)), None, "per_week", match.start()))
         quantities.append(Quantity(match.group(0), float(match.group(2)), None, "week", match.start()))
         text = blank(text, match.start(), match.end())

@@ -8,6 +8,9 @@ from typing import Literal
 
 ABBREVIATIONS = re.compile(
     r"\b(?:Dr|Mr|Ms|Mrs|pg|p|pp|vs|e\.g|i\.e|etc|No|approx|Fig|Ch|Sec|al|ed|St|Inc|U\.S|C\.C\.R)\.$", re.I)
+ABBREVIATION_WINDOW = 12
+"""Characters before a full stop that ABBREVIATIONS reads: its longest word ('approx.') and the character
+before it (for the \\b)."""
 SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 _QUALITY = r"(?:necessary|appropriate|indicated|reasonable|warranted)"
@@ -72,9 +75,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in SENTENCE_END.finditer(text):
-        if ABBREVIATIONS.search(text[start:match.start() + 1]):
+        end = match.start() + 1
+        if ABBREVIATIONS.search(text[max(start, end - ABBREVIATION_WINDOW):end]):
             continue
-        spans.append((start, match.start() + 1))
+        spans.append((start, end))
         start = match.end()
     if text[start:].strip():
         spans.append((start, len(text)))
