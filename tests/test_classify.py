@@ -40,6 +40,7 @@ def test_total_visits_are_the_request_as_written(request_text, sessions, per_wee
     ("Flexeril 10mg #30", "cyclobenzaprine", "10mg", 30, "muscle_relaxants"),
     ("Anaprox DS 550mg #60", "naproxen", "550mg", 60, "nsaids"),
     ("Naprosyn 500 mg #90", "naproxen", "500 mg", 90, "nsaids"),
+    ("Anti-inflammatory medication #60", "nsaid (unspecified)", None, 60, "nsaids"),
 ])
 def test_drugs_are_named_by_their_generic(request_text, drug, strength, quantity, category):
     details = parse_request(request_text)

@@ -384,3 +384,10 @@ def test_passive_modalities_cite_the_guideline_section_that_covers_them(request_
     decision = Case().decide(request_text)
     assert decision.outcome == Outcome.UPHELD
     assert decision.citation.letter_text() == citation
+
+
+def test_an_nsaid_named_only_by_its_class_calls_for_a_preoperative_chemistry_panel():
+    case = Case().dx("rotator cuff tear", "shoulder").surgery("rotator cuff repair", "shoulder", "authorized")
+    case.med("nonsteroidal anti-inflammatory drugs", None)
+    decision = case.decide("Pre-operative BMP")
+    assert status(decision, "test_indication") == MET

@@ -45,6 +45,17 @@ LEXICON: dict[str, Drug] = {
         "ketorolac": "ketorolac", "toradol": "ketorolac", "indomethacin": "indomethacin",
         "ketoprofen": "ketoprofen", "flurbiprofen": "flurbiprofen", "piroxicam": "piroxicam",
         "duexis": "ibuprofen/famotidine",
+        # the class itself, as records name it when they do not name the drug
+        "nsaid": "nsaid (unspecified)", "nsaids": "nsaid (unspecified)",
+        "nonsteroidal anti-inflammatory drug": "nsaid (unspecified)",
+        "nonsteroidal anti-inflammatory drugs": "nsaid (unspecified)",
+        "non-steroidal anti-inflammatory drug": "nsaid (unspecified)",
+        "non-steroidal anti-inflammatory drugs": "nsaid (unspecified)",
+        "nonsteroidal anti-inflammatory medication": "nsaid (unspecified)",
+        "nonsteroidal anti-inflammatory medications": "nsaid (unspecified)",
+        "anti-inflammatory medication": "nsaid (unspecified)", "anti-inflammatory medications": "nsaid (unspecified)",
+        "anti-inflammatories": "nsaid (unspecified)", "anti-inflammatory agent": "nsaid (unspecified)",
+        "anti-inflammatory agents": "nsaid (unspecified)",
     }),
     **_entries("gi_protectant", {
         "omeprazole": "omeprazole", "prilosec": "omeprazole", "pantoprazole": "pantoprazole",

@@ -21,6 +21,7 @@ from drafter.guidelines.facts import (
     diagnoses,
     imaging,
     listing,
+    medication_class,
     neuro_findings,
     surgeries,
 )
@@ -325,7 +326,7 @@ def test_indication(context: Context) -> Check:
     name, indication, label = test
     conditions = [fact for fact in context.summary.diagnoses if re.search(indication, fact.name.lower())]
     drugs = [fact for fact in context.summary.medications if re.search(indication, fact.name.lower())
-             or (fact.drug_class and re.search(indication, fact.drug_class))]
+             or re.search(indication, medication_class(fact) or "")]
     if conditions or drugs:
         return met(f"The records document a reason for a preoperative {name}: {listing(conditions + drugs)}.",
                    conditions + drugs)
