@@ -7,10 +7,11 @@ classification without editing this file.
 
 from __future__ import annotations
 
+import functools
 import re
 
-from drafter.guidelines.drugs import find_drug
-from drafter.guidelines.rules import all_rules, load_topics
+from drafter.guidelines.drugs import LEXICON, find_drug
+from drafter.guidelines.rules import all_rules, registered
 from drafter.models import BodyRegion, Laterality, RequestDetails
 
 NUMBER_WORDS = {
@@ -55,6 +56,33 @@ MODIFIER_PATTERNS: tuple[tuple[str, str], ...] = (
 
 VISIT_WORDS = r"therap|session|visit|treatment|acupunct|chiro|manipulat|stimulation|ultrasound|massage|physio|rehab"
 
+# Compiled once: parse_request runs for every disputed item.
+_REGIONS = tuple((region, re.compile(pattern)) for region, pattern in REGION_PATTERNS)
+_MODIFIERS = tuple((name, re.compile(pattern)) for name, pattern in MODIFIER_PATTERNS)
+_BILATERAL = re.compile(r"bilateral|\bboth\b|\bb/l\b")
+_LEFT = re.compile(r"\bleft\b|\blt\b|\blue\b|\blle\b")
+_RIGHT = re.compile(r"\bright\b|\brt\b|\brue\b|\brle\b")
+_PER_WEEK = (rf"{RANGE}\s*(?:(?:x|times|visits|sessions)\s*(?:a|per|/|each)?|a|per|/|each)\s*(?:week|wk)\b"
+             rf"|{RANGE}\s*(?:x|times)?\s*weekly")
+_SCHEDULE = re.compile(
+    rf"(?:{_PER_WEEK})\s*(?:for|x|times|over|during|\*)?\s*(?:the\s+next\s+)?{RANGE}\s*(?:weeks?|wks?)\b")
+_TIMES = re.compile(r"\b(\d+)\s*(?:x|times)\s*(\d+)\b(?!\s*(?:mg|%|day|hour))")
+_FREQUENCY = re.compile(rf"(?:{_PER_WEEK})")
+_DAILY = re.compile(rf"\bdaily\b.*?(?:for|x)\s*{NUM}\s*weeks?")
+_WEEKS = re.compile(rf"{NUM}[- ]?(?:weeks?|wks?)\b")
+_DAYS = re.compile(rf"{NUM}[- ]?days?\b(?!\s*supply)")
+_MONTHS = re.compile(rf"{NUM}[- ]?months?\b")
+_PRODUCT = re.compile(rf"{NUM}\s*(?:x|times)\s*{NUM}\s*(?:sessions?|visits?|treatments?)\b")
+_FILLER = rf"(?:(?!(?:{_WORDS}|times|x|and)\b)[a-z/-]+\s+)"
+_EXPLICIT = re.compile(rf"{RANGE}\s*(?:\(\d+\)\s*)?{_FILLER}{{0,3}}?(?:sessions?|visits?|treatments?)\b"
+                       rf"(?!\s*(?:per|a|each|/)\s*(?:week|wk))")
+_TRAILING_COUNT = re.compile(rf"(?:sessions?|visits?|treatments?),?\s*{RANGE}\b(?!\s*(?:x|times)\b)")
+_VISIT_WORDS = re.compile(VISIT_WORDS)
+_COUNT_MARK = re.compile(rf"(?:#|\btimes\s+|\bx\s*){NUM}\b(?!\s*(?:a|per)\s+week)")
+_QUANTITY = re.compile(r"#\s*(\d+)|\bqty:?\s*(\d+)")
+_STRENGTH = re.compile(r"\d+(?:\.\d+)?(?:\s*[-/]\s*\d+(?:\.\d+)?)*\s*(?:mg/ml|mg|mcg|%|gm|g|ml)(?![a-z])")
+_NUMBERS = re.compile(rf"\d+(?:\.\d+)?|\b(?:{_WORDS})\b")
+
 
 def _number(token: str) -> float:
     return float(NUMBER_WORDS[token]) if token in NUMBER_WORDS else float(token)
@@ -70,14 +98,14 @@ def _as_int(value: float | None) -> int | None:
 
 
 def body_regions(text: str) -> list[BodyRegion]:
-    return [region for region, pattern in REGION_PATTERNS if re.search(pattern, text)]
+    return [region for region, pattern in _REGIONS if pattern.search(text)]
 
 
 def laterality(text: str) -> Laterality | None:
-    if re.search(r"bilateral|\bboth\b|\bb/l\b", text):
+    if _BILATERAL.search(text):
         return "bilateral"
-    left = re.search(r"\bleft\b|\blt\b|\blue\b|\blle\b", text)
-    right = re.search(r"\bright\b|\brt\b|\brue\b|\brle\b", text)
+    left = _LEFT.search(text)
+    right = _RIGHT.search(text)
     if left and right:
         return "bilateral"
     return "left" if left else "right" if right else None
@@ -85,23 +113,20 @@ def laterality(text: str) -> Laterality | None:
 
 def schedule(text: str) -> tuple[float | None, float | None]:
     """(visits per week, weeks) from '3 times a week for 2 weeks', '2x6', 'three times weekly', 'daily'."""
-    per_week = (rf"{RANGE}\s*(?:(?:x|times|visits|sessions)\s*(?:a|per|/|each)?|a|per|/|each)\s*(?:week|wk)\b"
-                rf"|{RANGE}\s*(?:x|times)?\s*weekly")
-    match = re.search(
-        rf"(?:{per_week})\s*(?:for|x|times|over|during|\*)?\s*(?:the\s+next\s+)?{RANGE}\s*(?:weeks?|wks?)\b", text)
+    match = _SCHEDULE.search(text)
     if match:
         groups = [g for g in match.groups()]
         freq = _upper(groups[0], groups[1]) if groups[0] else _upper(groups[2], groups[3])
         return freq, _upper(groups[4], groups[5])
-    match = re.search(r"\b(\d+)\s*(?:x|times)\s*(\d+)\b(?!\s*(?:mg|%|day|hour))", text)
+    match = _TIMES.search(text)
     if match:
         return float(match.group(1)), float(match.group(2))
-    match = re.search(rf"(?:{per_week})", text)
+    match = _FREQUENCY.search(text)
     if match:
         groups = match.groups()
         freq = _upper(groups[0], groups[1]) if groups[0] else _upper(groups[2], groups[3])
         return freq, None
-    daily = re.search(rf"\bdaily\b.*?(?:for|x)\s*{NUM}\s*weeks?", text)
+    daily = _DAILY.search(text)
     if daily:
         return 7.0, _number(daily.group(1))
     return None, None
@@ -109,13 +134,13 @@ def schedule(text: str) -> tuple[float | None, float | None]:
 
 def duration_weeks(text: str) -> float | None:
     """Weeks from 'for 4 weeks', '30 day rental', 'seven day use', 'for one week', 'one month supply'."""
-    match = re.search(rf"{NUM}[- ]?(?:weeks?|wks?)\b", text)
+    match = _WEEKS.search(text)
     if match:
         return _number(match.group(1))
-    match = re.search(rf"{NUM}[- ]?days?\b(?!\s*supply)", text)
+    match = _DAYS.search(text)
     if match:
         return round(_number(match.group(1)) / 7, 2)
-    match = re.search(rf"{NUM}[- ]?months?\b", text)
+    match = _MONTHS.search(text)
     if match:
         return round(_number(match.group(1)) * 52 / 12, 2)
     return None
@@ -123,49 +148,45 @@ def duration_weeks(text: str) -> float | None:
 
 def session_count(text: str, per_week: float | None, weeks: float | None) -> int | None:
     """Total visits requested, the request as written (upper end of a range; parts of the request summed)."""
-    product = re.search(rf"{NUM}\s*(?:x|times)\s*{NUM}\s*(?:sessions?|visits?|treatments?)\b", text)
+    product = _PRODUCT.search(text)
     if product:
         return _as_int(_number(product.group(1)) * _number(product.group(2)))
-    filler = rf"(?:(?!(?:{_WORDS}|times|x|and)\b)[a-z/-]+\s+)"
-    explicit = re.findall(rf"{RANGE}\s*(?:\(\d+\)\s*)?{filler}{{0,3}}?(?:sessions?|visits?|treatments?)\b"
-                          rf"(?!\s*(?:per|a|each|/)\s*(?:week|wk))", text)
+    explicit = _EXPLICIT.findall(text)
     counts = [_upper(low, high) for low, high in explicit]
     if not counts:
-        counts = [_upper(low, high) for low, high in
-                  re.findall(rf"(?:sessions?|visits?|treatments?),?\s*{RANGE}\b(?!\s*(?:x|times)\b)", text)]
+        counts = [_upper(low, high) for low, high in _TRAILING_COUNT.findall(text)]
     if counts:
         return _as_int(sum(counts))
     if per_week is not None and weeks is not None:
         return _as_int(per_week * weeks)
-    if not re.search(VISIT_WORDS, text):
+    if not _VISIT_WORDS.search(text):
         return None
-    match = re.search(rf"(?:#|\btimes\s+|\bx\s*){NUM}\b(?!\s*(?:a|per)\s+week)", text)
+    match = _COUNT_MARK.search(text)
     if match:
         return _as_int(_number(match.group(1)))
     return None
 
 
 def quantity(text: str) -> int | None:
-    match = re.search(r"#\s*(\d+)|\bqty:?\s*(\d+)", text)
+    match = _QUANTITY.search(text)
     if match:
         return int(match.group(1) or match.group(2))
     return None
 
 
 def strength(text: str) -> str | None:
-    match = re.search(
-        r"\d+(?:\.\d+)?(?:\s*[-/]\s*\d+(?:\.\d+)?)*\s*(?:mg/ml|mg|mcg|%|gm|g|ml)(?![a-z])", text)
+    match = _STRENGTH.search(text)
     return match.group(0).strip() if match else None
 
 
 def modifiers(text: str) -> list[str]:
-    return [name for name, pattern in MODIFIER_PATTERNS if re.search(pattern, text)]
+    return [name for name, pattern in _MODIFIERS if pattern.search(text)]
 
 
 def numbers(request: str) -> list[str]:
     """Every number in the request: digit strings as written, number words as digits ('eight' -> '8')."""
     found: list[str] = []
-    for match in re.finditer(rf"\d+(?:\.\d+)?|\b(?:{_WORDS})\b", request.lower()):
+    for match in _NUMBERS.finditer(request.lower()):
         token = match.group(0)
         value = str(NUMBER_WORDS[token]) if token in NUMBER_WORDS else token
         if value not in found:
@@ -175,7 +196,12 @@ def numbers(request: str) -> list[str]:
 
 def parse_request(text: str) -> RequestDetails:
     """What the request asks for: category, regions, side, visits, drug, strength, quantity, modifiers."""
-    load_topics()  # topic modules may add drug names before the request is read
+    # Keyed on the rule table and the drug lexicon too: a topic registered later must be seen.
+    return _parse_request(text, registered(), len(LEXICON)).model_copy(deep=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_request(text: str, rule_ids: tuple[str, ...], drug_names: int) -> RequestDetails:
     low = " ".join(text.lower().split())
     drug = find_drug(low)
     per_week, weeks = schedule(low)

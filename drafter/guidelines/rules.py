@@ -112,9 +112,14 @@ class Rule:
     """Higher wins when several categories match one request (e.g. a cream beats its drug's class)."""
     applies: Callable[[RequestDetails], bool] = field(default=lambda details: True)
     """Further restriction on the parsed request, e.g. spine regions only."""
+    _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        combined = "|".join(f"(?:{pattern})" for pattern in self.patterns)
+        object.__setattr__(self, "_pattern", re.compile(combined) if combined else None)
 
     def matches(self, text: str, drug_class: str | None) -> bool:
-        if any(re.search(pattern, text) for pattern in self.patterns):
+        if self._pattern is not None and self._pattern.search(text):
             return True
         return drug_class is not None and drug_class in self.drug_classes
 
@@ -157,13 +162,23 @@ def load_topics() -> None:
         importlib.import_module(f"drafter.guidelines.{module}")
 
 
+def registered() -> tuple[str, ...]:
+    """The ids of the registered rules: a key for caches of anything derived from the table."""
+    load_topics()
+    return tuple(_RULES)
+
+
 def all_rules() -> list[Rule]:
     """Every registered rule, highest classification priority first, then by category (stable order)."""
-    load_topics()
-    return sorted(_RULES.values(), key=lambda rule: (-rule.priority, rule.category))
+    return list(_ordered(registered()))
+
+
+@functools.lru_cache(maxsize=8)
+def _ordered(rule_ids: tuple[str, ...]) -> tuple[Rule, ...]:
+    return tuple(sorted((_RULES[rule_id] for rule_id in rule_ids), key=lambda rule: (-rule.priority, rule.category)))
 
 
 def rule_for(category: str | None) -> Rule | None:
     if category is None:
         return None
-    return next((rule for rule in all_rules() if rule.category == category), None)
+    return next((rule for rule in _ordered(registered()) if rule.category == category), None)
