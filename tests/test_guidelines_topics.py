@@ -323,6 +323,14 @@ def test_add_ons_follow_the_surgery_decided_in_the_same_review():
         assert decision.outcome == Outcome.UPHELD
 
 
+def test_an_add_on_needs_a_surgery_of_its_own_region():
+    earlier_back_surgery = Case().surgery("lumbar fusion", "lumbar", "done")
+    decision = earlier_back_surgery.decide("Associated surgical service: shoulder sling")
+    assert status(decision, "surgery_supported") == NOT_DOCUMENTED
+    shoulder_done = Case().surgery("rotator cuff repair", "shoulder", "done")
+    assert status(shoulder_done.decide("Associated surgical service: shoulder sling"), "surgery_supported") == MET
+
+
 def test_postsurgical_therapy_beyond_the_initial_course_is_upheld():
     case = Case().surgery("rotator cuff repair", "shoulder", "done")
     decision = case.decide("Post-op physical therapy 3 times a week for 6 weeks, right shoulder")

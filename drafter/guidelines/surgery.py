@@ -59,13 +59,17 @@ def surgery_items(context: Context):
 
 
 def surgery_supported(context: Context) -> Check:
-    """An add-on is necessary only with the surgery it serves: authorized, done, or found necessary here."""
+    """An add-on is necessary only with the surgery it serves: authorized, done (on the add-on's region, for this
+    injury), or found necessary here."""
     decided = surgery_items(context)
     necessary = [decision for decision in decided if decision.outcome == Outcome.OVERTURNED]
     if necessary:
         return met(f"The surgery it accompanies ({necessary[0].request}) is found medically necessary in this "
                    "review.")
-    done = surgeries(context.summary, statuses=("done", "authorized"))
+    injury = context.summary.header.date_of_injury
+    done = [surgery for surgery in surgeries(context.summary, context.details.body_regions or None,
+                                             statuses=("done", "authorized"))
+            if injury is None or surgery.date is None or surgery.date >= injury]
     if done:
         return met(f"The records show the surgery done or authorized: {listing(done)}.", done)
     if decided:
