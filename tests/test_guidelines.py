@@ -264,6 +264,12 @@ def test_a_certification_of_another_service_or_region_does_not_make_a_request_a_
                   ur_certified("acupuncture for 6 sessions", 6)).outcome == Outcome.OVERTURNED
 
 
+def test_imaging_waits_for_the_therapy_utilization_review_just_certified():
+    decision = decide("MRI of the right shoulder", ur_certified("six sessions of physical therapy", 6))
+    assert status(decision, "conservative_care_failed") == NOT_MET
+    assert decision.outcome == Outcome.UPHELD
+
+
 def test_chiropractic_for_the_knee_is_not_recommended():
     decision = decide("Chiropractic care for the right knee, six sessions", summary(Records("Knee pain.")))
     assert decision.outcome == Outcome.UPHELD

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from drafter.guidelines.classify import parse_request
 from drafter.guidelines.facts import diagnoses, in_regions, listing, red_flags, treatments
 from drafter.guidelines.rules import Check, Context, met, not_documented, not_met
-from drafter.models import BodyRegion, RedFlag, TreatmentModality
+from drafter.models import BodyRegion, RedFlag, TreatmentModality, URCertification
 
 ACTIVE_CARE: tuple[TreatmentModality, ...] = (
     "physical_therapy", "occupational_therapy", "chiropractic", "acupuncture", "home_exercise", "injection",
@@ -22,8 +23,9 @@ def conservative_care_failed(context: Context, regions: Iterable[BodyRegion] | N
 
     A course the records call unsuccessful counts, and so does a documented course of active treatment
     (therapy, manipulation, injections, a home programme) followed by the request for the service: the
-    records then show symptoms persisting after it. Improvement with care counts against; medication or
-    activity changes alone, or no care at all, leave the failure of conservative care undocumented.
+    records then show symptoms persisting after it. Improvement with care counts against, and so does active care
+    utilization review has just certified and the records do not show tried yet (its result is awaited); medication
+    or activity changes alone, or no care at all, leave the failure of conservative care undocumented.
     With `explicit_failure` (surgery), only a course the records call unsuccessful counts.
     """
     regions = tuple(regions) if regions is not None else None
@@ -31,6 +33,10 @@ def conservative_care_failed(context: Context, regions: Iterable[BodyRegion] | N
     failed = [course for course in courses if course.response == "not_improved"]
     if failed:
         return met(f"Symptoms persisted despite {listing(failed)}.", failed)
+    pending = certified_active_care(context)
+    if pending and not any(course.modality in active for course in courses):
+        return not_met(f"Utilization review has just certified {listing(pending)}; that conservative care is yet "
+                       "to be tried, so it has not failed.", pending)
     improved = [course for course in courses if course.response == "improved"]
     if improved:
         return not_met(f"The records report improvement with {listing(improved)}, so conservative care has "
@@ -46,6 +52,15 @@ def conservative_care_failed(context: Context, regions: Iterable[BodyRegion] | N
         return not_documented(f"The records list only {listing(courses)}, not a course of active conservative "
                               "treatment that failed.", courses)
     return not_documented("The records do not document a course of conservative care that failed.")
+
+
+ACTIVE_CARE_CATEGORIES = ("physical_therapy", "chiropractic", "acupuncture")
+
+
+def certified_active_care(context: Context) -> list[URCertification]:
+    """Courses of active care utilization review certified (therapy, manipulation, acupuncture)."""
+    return [certification for certification in context.summary.ur_certifications
+            if parse_request(certification.service).category in ACTIVE_CARE_CATEGORIES]
 
 
 TRAUMA_WINDOW = dt.timedelta(weeks=6)
