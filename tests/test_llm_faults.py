@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from drafter.draft.llm import draft_rationale_llm
 from drafter.draft.template import draft_rationale
 from drafter.errors import BackendError
-from drafter.extract.llm import extract_llm
+from drafter.extract.llm import FACT_FIELDS, extract_llm
 from drafter.ingest import load_case
 from drafter.llm import LLMClient, ReplyInvalid, TransportFailed
 from drafter.models import CaseSummary, ItemDecision, Outcome
@@ -107,10 +107,7 @@ def client_for(url: str, sleeps: list[float] | None = None, **options: Any) -> L
     return LLMClient(load_settings(env={}, **values), sleep=recorder.append)
 
 
-EMPTY_FACTS = {"age": None, "sex": None, "diagnoses": [], "pain_scores": [], "treatments": [],
-               "medications": [], "neuro_findings": [], "red_flags": [], "imaging": [],
-               "functional_status": [], "work_status": [], "monitoring": [], "surgeries": [],
-               "planted_instructions": []}
+EMPTY_FACTS = {name: [] if is_list else None for name, (_, is_list) in FACT_FIELDS.items()}
 
 
 def facts(**values: Any) -> str:
