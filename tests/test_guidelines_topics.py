@@ -399,3 +399,12 @@ def test_an_nsaid_named_only_by_its_class_calls_for_a_preoperative_chemistry_pan
     case.med("nonsteroidal anti-inflammatory drugs", None)
     decision = case.decide("Pre-operative BMP")
     assert status(decision, "test_indication") == MET
+
+
+def test_an_intensive_psychological_programme_follows_outpatient_care_that_did_not_settle_the_symptoms():
+    persisting = Case().dx("major depression", "psyche").tx("psychotherapy")
+    assert persisting.decide("Partial hospitalization program").outcome == Outcome.OVERTURNED
+    helping = Case().dx("major depression", "psyche").tx("psychotherapy", "improved")
+    assert status(helping.decide("Partial hospitalization program"), "stepped_care") == NOT_MET
+    first = Case().dx("major depression", "psyche")
+    assert status(first.decide("Partial hospitalization program"), "stepped_care") == NOT_DOCUMENTED

@@ -11,7 +11,9 @@ Criteria confirmed against dev letters quoting the guidelines:
 - FCE to translate impairment into work limits, e.g. before work hardening or when return to work stalls:
   066, 125;
 - range-of-motion and grip testing belong to the routine examination: 125;
-- psychological evaluation for chronic pain to decide on further psychological care: 011, 076.
+- psychological evaluation for chronic pain to decide on further psychological care: 011, 076;
+- stepped care: intensive mental-health care when symptoms persist in spite of outpatient psychological
+  care: 076.
 """
 
 from __future__ import annotations
@@ -226,6 +228,27 @@ def psych_treatment_prior_evaluation(context: Context) -> Check:
     return met("No earlier psychological treatment is documented; this would be the first course.")
 
 
+INTENSIVE = re.compile(r"partial hospitali|day treatment|day program|intensive outpatient|\biop\b")
+
+
+def is_intensive(context: Context) -> bool:
+    return INTENSIVE.search(context.item.request.lower()) is not None
+
+
+def stepped_care(context: Context) -> Check:
+    """Intensive mental-health care is the step after outpatient psychological care in which symptoms persist."""
+    earlier = treatments(context.summary, ("psychotherapy",))
+    better = [course for course in earlier if course.response == "improved"]
+    if better:
+        return not_met(f"Outpatient psychological care is helping ({listing(better)}), so a more intensive "
+                       "programme is not needed.", better)
+    if earlier:
+        return met(f"Symptoms persist in spite of outpatient psychological care ({listing(earlier)}), the point at "
+                   "which intensive care may be required.", earlier)
+    return not_documented("The records do not document outpatient psychological care in which the symptoms "
+                          "persisted, the step before intensive care.")
+
+
 PSYCHOLOGICAL_CARE = register(Rule(
     rule_id="psychological-care",
     category="psychological_care",
@@ -243,7 +266,10 @@ PSYCHOLOGICAL_CARE = register(Rule(
         Criterion("psychological_indication", "Psychological symptoms or barriers to recovery are documented.",
                   psych_indication, supported_by=("011", "076")),
         Criterion("prior_treatment_benefit", "Further treatment follows benefit from earlier treatment.",
-                  psych_treatment_prior_evaluation, supported_by=("076",)),
+                  psych_treatment_prior_evaluation, when=lambda context: not is_intensive(context)),
+        Criterion("stepped_care", "An intensive programme (partial hospitalization, day treatment) follows "
+                  "outpatient psychological care in which symptoms persisted.", stepped_care,
+                  supported_by=("076",), when=is_intensive),
     ),
     patterns=(r"psycholog", r"psychiatr", r"psychotherap", r"cognitive behavio", r"\bcbt\b", r"biofeedback",
               r"partial hospitali", r"mental health"),
