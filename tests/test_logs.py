@@ -12,14 +12,15 @@ from __future__ import annotations
 import json
 import logging
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 from fake_openai import FakeOpenAI, Fault
 from synthetic_cases import SyntheticCase, synthetic_case, word_runs
+from typer.testing import CliRunner
 
 from drafter.batch import JOURNAL_NAME, run_batch
+from drafter.cli import app
 from drafter.logs import JsonFormatter, log_to_file
 from drafter.pipeline import DraftOptions, draft_letter
 from drafter.settings import load_settings
@@ -70,10 +71,8 @@ def check_log(log: Path, cases: list[SyntheticCase], expected_cases: int) -> lis
 def test_offline_batch_log_has_ids_and_hashes_and_no_patient_detail(tmp_path):
     cases = write_batch(tmp_path / "in", 8)
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "drafter", "batch", str(tmp_path / "in"), "-o", str(out),
-                             "--backend", "offline"],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1  # the file without disputed items fails, alone
+    result = CliRunner().invoke(app, ["batch", str(tmp_path / "in"), "-o", str(out), "--backend", "offline"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # the file without items fails
     finished = check_log(out / "batch.log", cases, expected_cases=9)
     assert sorted(entry["status"] for entry in finished).count("failed") == 1
     assert {entry.get("backend") for entry in finished if entry["status"] != "failed"} == {"offline"}
