@@ -38,14 +38,17 @@ class CaseResult:
     reason: str | None = None
 
 
-def find_cases(folder: Path) -> list[Path]:
-    """Each case file, manifest or sub-folder directly inside `folder`, in name order."""
+def find_cases(folder: Path, exclude: Path | None = None) -> list[Path]:
+    """Each file or sub-folder directly inside `folder` (hidden ones and `exclude` aside), in name order.
+
+    A file of an unsupported type is a case too, so that it fails with a line saying so instead of
+    being passed over in silence.
+    """
     if not folder.is_dir():
         raise InputError(folder, "is not a folder")
-    suffixes = DOCUMENT_SUFFIXES | MANIFEST_SUFFIXES
-    cases = [p for p in sorted(folder.iterdir())
-             if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in suffixes)]
-    if not cases:
+    skip = exclude.resolve() if exclude is not None else None
+    cases = [p for p in sorted(folder.iterdir()) if not p.name.startswith(".") and p.resolve() != skip]
+    if not any(p.is_dir() or p.suffix.lower() in DOCUMENT_SUFFIXES | MANIFEST_SUFFIXES for p in cases):
         raise InputError(folder, "holds no case files")
     return cases
 
@@ -97,7 +100,7 @@ def run_batch(
 
     `draft(case_file)` drafts one case; `on_result(result, skipped)` is called as each case ends.
     """
-    cases = find_cases(input_dir)
+    cases = find_cases(input_dir, exclude=out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     journal = Journal(out_dir / JOURNAL_NAME)
     results: dict[str, CaseResult] = {}

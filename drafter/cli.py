@@ -221,7 +221,7 @@ def batch(
                              api_key=api_key)
     options = DraftOptions(reviewer=ReviewerCredentials(licensure=licensure, specialty=specialty),
                            backend=settings.backend, llm=settings)
-    total = len(find_cases(input_dir))
+    total = len(find_cases(input_dir, exclude=output))
     output.mkdir(parents=True, exist_ok=True)
     handler = log_to_file(output / "batch.log")
     counts = {"released": 0, "needs_review": 0, "failed": 0, "skipped": 0}

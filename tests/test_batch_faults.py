@@ -261,7 +261,9 @@ def bad_corpus(folder: Path) -> dict[str, str]:
     (folder / "folder-case").mkdir()
     (folder / "folder-case" / "note.txt").write_bytes(b"")
     (folder / "missing-document.yaml").write_text("documents:\n  - progress-note.txt\ndisputed_items:\n  - MRI\n")
+    (folder / "old-format.doc").write_bytes(b"\xd0\xcf\x11\xe0 a word processor file")
     return {
+        "old-format.doc": "unsupported file type '.doc'",
         "folder-case": "note.txt: is empty",
         "missing-document.yaml": "document 1 ('progress-note.txt') does not exist",
         "empty.txt": "is empty",
@@ -331,3 +333,14 @@ def test_batch_command_drafts_through_the_endpoint_named_on_the_command_line(tmp
     for case in others_of(cases):
         drafted = json.loads((out / case.name.replace(".txt", ".json")).read_text())
         assert drafted["audit"]["backend"] == "openai" and drafted["audit"]["model"] == "fake-model"
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_taken_for_a_case(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in (1, 2):
+        (folder / synthetic_case(n).name).write_text(synthetic_case(n).text)
+    first = run_batch(folder, folder / "letters", draft_letter)
+    second = run_batch(folder, folder / "letters", draft_letter)
+    assert [result.case for result in first] == [result.case for result in second] == ["case-001.txt", "case-002.txt"]
+    assert {result.status for result in second} == {"released"}
