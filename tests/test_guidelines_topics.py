@@ -408,3 +408,12 @@ def test_an_intensive_psychological_programme_follows_outpatient_care_that_did_n
     assert status(helping.decide("Partial hospitalization program"), "stepped_care") == NOT_MET
     first = Case().dx("major depression", "psyche")
     assert status(first.decide("Partial hospitalization program"), "stepped_care") == NOT_DOCUMENTED
+
+
+def test_cold_therapy_without_a_surgery_cites_acoem_physical_methods_and_with_one_odg():
+    home = Case().decide("Hot/cold therapy wrap for the low back")
+    assert home.citation.letter_text() == ("Decision based on MTUS Low Back Complaints 2004, Section(s): "
+                                           "Physical Methods.")
+    after_surgery = Case().surgery("rotator cuff repair", "shoulder", "authorized").decide(
+        "Associated surgical service: cold therapy unit, 7 day rental")
+    assert after_surgery.citation.source == "ODG"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from drafter.guidelines import citations
-from drafter.guidelines.facts import diagnoses, listing
+from drafter.guidelines.facts import diagnoses, listing, surgeries
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
 from drafter.guidelines.surgery import surgery_items, surgery_supported
 from drafter.models import BodyRegion, GuidelineCitation
@@ -59,11 +59,25 @@ def cryotherapy_duration(context: Context) -> Check:
     return met(f"The request is for {days} days, within the {CRYOTHERAPY_DAYS} days after surgery.")
 
 
+def cold_therapy_citation(context: Context) -> GuidelineCitation:
+    """ODG's continuous-flow cryotherapy with a surgery; without one, heat and cold are ACOEM's at-home physical
+    methods (letter 050)."""
+    postoperative = bool({"post-op", "associated surgical service"} & set(context.details.modifiers))
+    if postoperative or surgery_items(context) or surgeries(context.summary):
+        return citations.odg(f"{region_chapter(context)} Chapter, Continuous-flow cryotherapy")
+    chapters = {"cervical": citations.NECK, "thoracic": citations.NECK, "shoulder": citations.SHOULDER,
+                "elbow": citations.ELBOW, "wrist_hand": citations.HAND, "knee": citations.KNEE,
+                "ankle_foot": citations.ANKLE}
+    chapter = next((chapters[region] for region in context.details.body_regions if region in chapters),
+                   citations.LOW_BACK)
+    return citations.acoem(chapter, "Physical Methods")
+
+
 COLD_THERAPY = register(Rule(
     rule_id="cold-therapy",
     category="cold_therapy",
     title="Cold therapy or cold compression unit",
-    citation=lambda context: citations.odg(f"{region_chapter(context)} Chapter, Continuous-flow cryotherapy"),
+    citation=lambda context: cold_therapy_citation(context),
     summary=(
         "ODG supports continuous-flow cold therapy as an option for up to a week after surgery, to reduce "
         "pain, swelling and the need for pain medication; it does not support it outside the postoperative "
