@@ -335,19 +335,37 @@ def drug_mentions(text: str) -> list[tuple[str, int]]:
     return found
 
 
-PROCEDURE_PATTERNS = tuple((name, triggers, re.compile(pattern, re.I))
-                           for name, (triggers, pattern) in lexicon.PROCEDURES.items())
+PROCEDURE_PATTERNS = tuple((name, substrings, words, re.compile(pattern, re.I))
+                           for name, (substrings, words, pattern) in lexicon.PROCEDURES.items())
+
+
+def has_word(lowered: str, word: str) -> bool:
+    """Whether the word occurs with no word character on either side (as `\\bword\\b` matches it)."""
+    position = lowered.find(word)
+    while position >= 0:
+        end = position + len(word)
+        if (position == 0 or not is_word_character(lowered[position - 1])) and \
+                (end == len(lowered) or not is_word_character(lowered[end])):
+            return True
+        position = lowered.find(word, position + 1)
+    return False
+
+
+def is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"
 
 
 def procedure_mentions(text: str) -> list[tuple[str, int]]:
-    """(procedure, position) of every procedure the text names; a pattern runs only if its trigger occurs."""
+    """(procedure, position) of every procedure the text names; a pattern runs only if one of its substrings
+    or whole words occurs (in text that is not ASCII, where case-insensitive matching goes beyond lower(), a
+    word counts as a substring)."""
     lowered = text.lower()
+    ascii_text = lowered.isascii()
     found = []
-    for name, triggers, pattern in PROCEDURE_PATTERNS:
-        for trigger in triggers:
-            if trigger in lowered:
-                found += [(name, match.start()) for match in pattern.finditer(text)]
-                break
+    for name, substrings, words, pattern in PROCEDURE_PATTERNS:
+        if any(substring in lowered for substring in substrings) or any(
+                has_word(lowered, word) if ascii_text else word in lowered for word in words):
+            found += [(name, match.start()) for match in pattern.finditer(text)]
     return found
 
 
