@@ -70,9 +70,9 @@ def llm_run(folder: Path, out: Path, endpoint: FakeEndpoint, concurrency: int, l
     settings = load_settings(env={}, backend="openai", base_url=endpoint.url, model="fake-model")
     options = DraftOptions(backend="openai", llm=settings)
     before = endpoint.calls()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     results = run_batch(folder, out, lambda case: draft_letter(case, options), concurrency=concurrency)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     calls = endpoint.calls() - before
     audits = [Determination.model_validate_json((out / name).read_text()).audit
               for result in results for name in result.outputs if name.endswith(".json")]
@@ -86,7 +86,9 @@ def llm_run(folder: Path, out: Path, endpoint: FakeEndpoint, concurrency: int, l
           f"({calls / len(results):.1f} per case, max {max(case_calls)}), "
           f"ideal {ideal:6.2f} s -> {100 * ideal / wall:5.1f}% of ideal; "
           f"whole-case packing {packed:6.2f} s -> {100 * packed / wall:5.1f}%; "
-          f"a case's own calls in parallel would allow {packed_makespan(critical, concurrency, latency):6.2f} s"
+          f"{concurrency} cases in flight, each with its own calls in parallel, would allow "
+          f"{packed_makespan(critical, concurrency, latency):6.2f} s; "
+          f"client CPU {cpu:.1f} s ({1000 * cpu / len(results):.0f} ms per case)"
           + (f"; {failed} case(s) FAILED" if failed else ""), flush=True)
 
 

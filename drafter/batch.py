@@ -26,6 +26,7 @@ from drafter.render import SUFFIXES, LetterStyle, render_bytes, render_json
 
 JOURNAL_NAME = "journal.jsonl"
 log = logging.getLogger("drafter.batch")
+log.addHandler(logging.NullHandler())  # without a configured log, failures are not printed to stderr by logging
 
 
 @dataclass(frozen=True)
