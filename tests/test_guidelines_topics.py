@@ -417,3 +417,13 @@ def test_cold_therapy_without_a_surgery_cites_acoem_physical_methods_and_with_on
     after_surgery = Case().surgery("rotator cuff repair", "shoulder", "authorized").decide(
         "Associated surgical service: cold therapy unit, 7 day rental")
     assert after_surgery.citation.source == "ODG"
+
+
+def test_a_second_line_antidepressant_for_nerve_pain_follows_a_tricyclic():
+    radicular = Case().neuro("sensory_deficit", region="lower_extremity")
+    assert status(radicular.decide("Venlafaxine ER 37.5mg #30"), "tricyclic_first") == NOT_DOCUMENTED
+    after_tricyclic = Case().neuro("sensory_deficit", region="lower_extremity").med("amitriptyline 10mg",
+                                                                                   "antidepressant")
+    assert after_tricyclic.decide("Venlafaxine ER 37.5mg #30").outcome == Outcome.OVERTURNED
+    depressed = Case().dx("major depressive disorder", "psyche")
+    assert all(c.criterion_id != "tricyclic_first" for c in depressed.decide("Venlafaxine ER 37.5mg #30").criteria)

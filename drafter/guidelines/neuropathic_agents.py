@@ -3,7 +3,8 @@ drugs (AEDs)', 'Antidepressants for chronic pain').
 
 Criteria confirmed against dev letters quoting the guideline:
 - antidepressants first-line for neuropathic pain, possible for non-neuropathic pain; tricyclics first unless
-  ineffective or not tolerated; outcome assessment of pain, function, sleep and side effects: 066, 123;
+  ineffective or not tolerated (the guideline text; no dev letter quotes it); outcome assessment of pain,
+  function, sleep and side effects: 066, 123;
 - anticonvulsants (gabapentin, pregabalin) first-line for neuropathic pain; continued use needs documented
   relief and function (the domain notes; no dev letter decides an oral anticonvulsant).
 """
@@ -11,6 +12,7 @@ Criteria confirmed against dev letters quoting the guideline:
 from __future__ import annotations
 
 from drafter.guidelines import citations
+from drafter.guidelines.drugs import drugs_in
 from drafter.guidelines.facts import diagnoses, functional_status, listing, same_drug
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
 
@@ -18,6 +20,8 @@ NEUROPATHIC = r"neuropath|radiculopathy|radiculitis|radicular|neuralgia|neuritis
               r"complex regional|sciatica|nerve"
 MOOD = r"depress|anxiety|adjustment|mood|insomnia|sleep"
 SSRI = ("sertraline", "fluoxetine", "citalopram", "escitalopram", "paroxetine")
+TRICYCLIC = ("amitriptyline", "nortriptyline", "desipramine", "imipramine", "doxepin")
+DIABETIC_NEUROPATHY = r"diabet\w* (?:peripheral )?neuropath"
 
 
 def continuing(context: Context) -> bool:
@@ -66,6 +70,27 @@ def antidepressant_indication(context: Context) -> Check:
                           "to treat.")
 
 
+def for_pain_not_mood(context: Context) -> bool:
+    """A non-tricyclic antidepressant prescribed for pain: no mood disorder documented for it to treat."""
+    drug = context.details.drug
+    return drug not in TRICYCLIC and drug not in SSRI and not diagnoses(context.summary, MOOD)
+
+
+def tricyclic_first(context: Context) -> Check:
+    """Tricyclics are the first-line antidepressants for neuropathic pain unless ineffective, poorly tolerated or
+    contraindicated (duloxetine is first-line for diabetic neuropathy)."""
+    if context.details.drug == "duloxetine":
+        diabetic = diagnoses(context.summary, DIABETIC_NEUROPATHY)
+        if diabetic:
+            return met(f"Duloxetine is a first-line option for {listing(diabetic)}.", diabetic)
+    tried = [fact for fact in context.summary.medications
+             if any(drug.generic in TRICYCLIC for drug in drugs_in(fact.name))]
+    if tried:
+        return met(f"A tricyclic was tried first ({listing(tried)}).", tried)
+    return not_documented("The records do not document a tricyclic antidepressant tried first, or a reason one "
+                          "could not be used, before this second-line antidepressant for pain.")
+
+
 ANTICONVULSANTS = register(Rule(
     rule_id="anticonvulsants",
     category="anticonvulsants",
@@ -103,6 +128,10 @@ ANTIDEPRESSANTS = register(Rule(
     criteria=(
         Criterion("indication", "Neuropathic pain or a mood disorder the drug treats (SSRIs: depression only).",
                   antidepressant_indication, supported_by=("066", "123")),
+        Criterion("tricyclic_first", "For pain without a mood disorder: a tricyclic tried first unless "
+                  "ineffective, not tolerated or contraindicated (duloxetine: first-line for diabetic "
+                  "neuropathy).", tricyclic_first, when=lambda context: for_pain_not_mood(context)
+                  and not continuing(context)),
         Criterion("documented_benefit", "Continued use follows documented benefit.", benefit,
                   supported_by=("066", "123"), when=continuing),
     ),
