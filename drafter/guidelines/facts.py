@@ -176,7 +176,7 @@ def describe(fact: Fact) -> str:
         return words(fact.status)
     if isinstance(fact, URCertification):
         count = f" ({fact.sessions} visits)" if fact.sessions is not None else ""
-        return f"{fact.service}{count} certified by utilization review"
+        return f"{fact.service}{count}"
     return fact.evidence.quote
 
 

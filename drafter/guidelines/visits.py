@@ -134,10 +134,10 @@ def functional_improvement(context: Context, modalities: tuple[TreatmentModality
     certified = certified_parts(context)
     if certified and not better:
         granted = certified_visits(certified)
-        first = f"the {granted} visits" if granted is not None else "the part"
-        return not_documented(f"Utilization review certified {first} of this request to come first; the "
-                              f"records do not document objective functional improvement from them, on which "
-                              f"further visits depend.", [*certified, *courses])
+        first = f"{granted} visits" if granted is not None else "part"
+        return not_documented(f"Utilization review certified {first} of this request first; the records do not yet "
+                              "document objective functional improvement from them, on which further visits "
+                              "depend.", [*certified, *courses])
     if not courses:
         return not_documented(f"The request continues earlier {label}, and the records do not document "
                               "objective functional improvement from it.")
