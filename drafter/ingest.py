@@ -101,7 +101,7 @@ def read_document_text(path: Path) -> str:
     if size == 0:
         raise InputError(path, "is empty")
     if size > MAX_INPUT_BYTES:
-        raise InputError(path, f"is {size / 1e6:.0f} MB; the limit is {MAX_INPUT_BYTES / 1e6:.0f} MB per document")
+        raise InputError(path, f"is {size / 2**20:.0f} MiB; the limit is {MAX_INPUT_BYTES // 2**20} MiB per document")
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         text = _read_pdf(path)

@@ -269,7 +269,7 @@ def bad_corpus(folder: Path) -> dict[str, str]:
         "empty.txt": "is empty",
         "binary.txt": "is a binary file",
         "latin1.txt": "is not UTF-8 text",
-        "huge.txt": "is 63 MB; the limit is",
+        "huge.txt": "is 60 MiB; the limit is 20 MiB",
         "scanned.pdf": "is a PDF without a text layer",
         "broken.json": "is not valid JSON",
         "broken.yaml": "is not valid YAML",

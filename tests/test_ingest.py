@@ -151,7 +151,7 @@ def test_huge_file_is_refused_without_reading_it(tmp_path):
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
         handle.truncate(60 * 1024 * 1024)
-    with pytest.raises(InputError, match="huge.txt: is 63 MB"):
+    with pytest.raises(InputError, match="huge.txt: is 60 MiB; the limit is 20 MiB"):
         load_case(path)
 
 
