@@ -622,9 +622,16 @@ PLANTED = Trigger(
     r"|\b(?:reviewer|you)\s+(?:must|should|shall|are (?:required|instructed|directed) to)\s+(?:overturn|approve"
     r"|certify|authorize|find|decide|rule|ignore|disregard|grant)\b"
     r"|\bsystem prompt\b|\bprompt injection\b|\bsystem instructions?\b"
-    r"|\binstructions? (?:for|to) (?:the |any )?(?:AI|language models?|LLMs?|models?|software|automated \w+)\b",
+    r"|\binstructions? (?:for|to) (?:the |any )?(?:AI|language models?|LLMs?|models?|software|automated \w+)\b"
+    r"|\b(?:system|assistant|user)\s*:\s*(?:you|ignore|disregard|approve|overturn|certify|mark|please|the decision)\b"
+    r"|\breviewers?\s*[,:]\s*(?:please\s+)?(?:overturn|approve|certify|authorize|find|mark|ignore|disregard|grant)\b"
+    r"|\bto (?:the|any) (?:\w+ )?(?:reviewer|AI|assistant|model)\s*[,:]"
+    r"|\bnew (?:instructions?|task|rules?)\s*:|\bapproval mode\b"
+    r"|\bmark (?:each|every|all) (?:items?|requests?|services?)\b"
+    r"|<\|\s*\w+\s*\|>|\[/?INST\]",
     ("ignore", "disregard", "forget", "override", "bypass", "overturn", "approve", "certify", "authorize", "note to",
      "attention", "dear", "message to", "message for", "as a", "you are", "ai", "assistant", "chatbot",
      "language model", "llm", "the tool", "the model", "reviewer", "you", "system prompt", "prompt injection",
-     "system instruction", "instruction"),
+     "system instruction", "instruction", "system", "user", "to the", "to any", "new ", "approval mode", "mark",
+     "<|", "[inst", "[/inst"),
 )
