@@ -11,6 +11,7 @@ from functools import lru_cache
 from itertools import combinations
 
 from drafter.check import lexicon, numbers
+from drafter.check.folding import Folded, fold
 from drafter.check.prose import Verdict, all_verdicts
 from drafter.models import (
     CaseSummary,
@@ -335,7 +336,7 @@ def drug_mentions(text: str) -> list[tuple[str, int]]:
     return found
 
 
-PROCEDURE_PATTERNS = tuple((name, substrings, words, re.compile(pattern, re.I))
+PROCEDURE_PATTERNS = tuple((name, substrings, words, Folded(pattern))
                            for name, (substrings, words, pattern) in lexicon.PROCEDURES.items())
 
 
@@ -360,12 +361,12 @@ def procedure_mentions(text: str) -> list[tuple[str, int]]:
     or whole words occurs (in text that is not ASCII, where case-insensitive matching goes beyond lower(), a
     word counts as a substring)."""
     lowered = text.lower()
-    ascii_text = lowered.isascii()
+    searched, folded = fold(text)
     found = []
     for name, substrings, words, pattern in PROCEDURE_PATTERNS:
         if any(substring in lowered for substring in substrings) or any(
-                has_word(lowered, word) if ascii_text else word in lowered for word in words):
-            found += [(name, match.start()) for match in pattern.finditer(text)]
+                has_word(lowered, word) if folded else word in lowered for word in words):
+            found += [(name, match.start()) for match in pattern.pick(folded).finditer(searched)]
     return found
 
 
@@ -492,19 +493,19 @@ def check_numbers(text: str, cues: CaseCues, grounding: Grounding) -> CheckResul
     return CheckResult(check="numbers", passed=True)
 
 
-CASE_CUE = re.compile(
+CASE_CUE = Folded(
     r"\b(?:(?:the|this|current|original)\s+request(?:ed)?|requested|(?:the|medical)\s+records?|injured\s+worker|"
     r"claimant|applicant|IW|this\s+(?:patient|case|worker|individual)|the\s+patient|here|he|she|his|her|underwent|"
-    r"undergone|attended|authorized|approved|documentation\s+(?:of|shows?|indicates?|provided|submitted|reveals?))\b",
-    re.I)
-GUIDELINE_ATTRIBUTION = re.compile(r"\b(?:guidelines?|MTUS|ODG|ACOEM|recommend\w*)\b", re.I)
+    r"undergone|attended|authorized|approved|documentation\s+(?:of|shows?|indicates?|provided|submitted|reveals?))\b")
+GUIDELINE_ATTRIBUTION = Folded(r"\b(?:guidelines?|MTUS|ODG|ACOEM|recommend\w*)\b")
 COMPARATIVE = re.compile(r"(?:over|under|above|below|beyond|older\s+than|younger\s+than|at\s+least|more\s+than|"
                          r"less\s+than|greater\s+than|up\s+to|exceeds?|exceeding|age\s+of|maximum\s+of)\s*$", re.I)
 
 
 def about_case(sentence: str) -> bool:
     """The sentence speaks of this case (the request, the records, the worker), not of the guideline alone."""
-    return bool(CASE_CUE.search(sentence)) and not GUIDELINE_ATTRIBUTION.search(sentence)
+    sentence, folded = fold(sentence)
+    return bool(CASE_CUE.pick(folded).search(sentence)) and not GUIDELINE_ATTRIBUTION.pick(folded).search(sentence)
 
 
 class CaseCues:
@@ -631,22 +632,22 @@ def check_criteria(text: str, decision: ItemDecision) -> CheckResult:
 # 6. "not documented" claims against documented facts
 # ---------------------------------------------------------------------------------------------
 
-NEGATIVE_CLAIMS = (
-    re.compile(r"\b(?:no|without|lack\s+of|absence\s+of|not\s+any)\s+(?:clear\s+|objective\s+|adequate\s+|further\s+|"
-               r"current\s+|recent\s+|prior\s+|specific\s+|medical\s+|submitted\s+)*(?:documentation|documented\s+"
-               r"evidence|evidence|record|indication|mention|report)\s+(?:of|that|regarding|for|to\s+suggest|"
-               r"showing|indicating|about)\s+(?:any\s+|a\s+|an\s+|the\s+)?(?P<x>[^.;:]{3,80})", re.I),
-    re.compile(r"\b(?:has|have|had)\s+not\s+(?:yet\s+|previously\s+|ever\s+)?(?:tried|undergone|received|attempted|"
-               r"completed|had|used|taken)\s+(?:any\s+|a\s+|an\s+)?(?P<x>[^.;:]{3,60})", re.I),
-    re.compile(r"\bno\s+(?:prior|previous|history\s+of)\s+(?P<x>[^.;:]{3,60})", re.I),
-    re.compile(r"\b(?:records?|documentation|notes?|reports?|file)\s+(?:provided\s+|submitted\s+|reviewed\s+)?"
-               r"(?:do(?:es)?|did)\s+not\s+(?:document|show|describe|mention|indicate|include|reflect|contain|note)\s+"
-               r"(?:any\s+|a\s+|an\s+|the\s+)?(?P<x>[^.;:]{3,80})", re.I),
-    re.compile(r"(?:^|[,;]\s*|\b(?:that|and)\s+)(?:the\s+|any\s+|a\s+|an\s+)?(?P<x>[A-Za-z][A-Za-z /-]{2,50}?)\s+"
-               r"(?:is|are|was|were|has|have)\s+not\s+(?:been\s+)?(?:documented|noted|reported|recorded|tried|"
-               r"provided|described|mentioned)", re.I),
+NEGATIVE_CLAIMS = (  # run on the lower-cased twin of ASCII text (see folding)
+    Folded(r"\b(?:no|without|lack\s+of|absence\s+of|not\s+any)\s+(?:clear\s+|objective\s+|adequate\s+|further\s+|"
+           r"current\s+|recent\s+|prior\s+|specific\s+|medical\s+|submitted\s+)*(?:documentation|documented\s+"
+           r"evidence|evidence|record|indication|mention|report)\s+(?:of|that|regarding|for|to\s+suggest|"
+           r"showing|indicating|about)\s+(?:any\s+|a\s+|an\s+|the\s+)?(?P<x>[^.;:]{3,80})"),
+    Folded(r"\b(?:has|have|had)\s+not\s+(?:yet\s+|previously\s+|ever\s+)?(?:tried|undergone|received|attempted|"
+           r"completed|had|used|taken)\s+(?:any\s+|a\s+|an\s+)?(?P<x>[^.;:]{3,60})"),
+    Folded(r"\bno\s+(?:prior|previous|history\s+of)\s+(?P<x>[^.;:]{3,60})"),
+    Folded(r"\b(?:records?|documentation|notes?|reports?|file)\s+(?:provided\s+|submitted\s+|reviewed\s+)?"
+           r"(?:do(?:es)?|did)\s+not\s+(?:document|show|describe|mention|indicate|include|reflect|contain|note)\s+"
+           r"(?:any\s+|a\s+|an\s+|the\s+)?(?P<x>[^.;:]{3,80})"),
+    Folded(r"(?:^|[,;]\s*|\b(?:that|and)\s+)(?:the\s+|any\s+|a\s+|an\s+)?(?P<x>[A-Za-z][A-Za-z /-]{2,50}?)\s+"
+           r"(?:is|are|was|were|has|have)\s+not\s+(?:been\s+)?(?:documented|noted|reported|recorded|tried|"
+           r"provided|described|mentioned)"),
 )
-NEGATIVE_HINT = re.compile(r"\b(?:no|not|without|lack|absence)\b|n't", re.I)
+NEGATIVE_HINT = Folded(r"\b(?:no|not|without|lack|absence)\b|n't")
 QUOTED = re.compile(r"[\"“][^\"”]{0,400}[\"”]")
 CLAIM_CUT = re.compile(r"\b(?:from|with|after|following|since|despite|in\s+response|that|which|and|or|but|prior\s+to|"
                        r"before|as|for|to|on|at|in|by|of\s+the\s+(?:prior|previous))\b|,", re.I)
@@ -738,12 +739,14 @@ def check_documented_facts(sentences: list[str], summary: CaseSummary) -> CheckR
     terms = documented_terms(summary)
     improvements = [status for status in summary.functional_status if status.improved]
     for sentence in sentences:
-        if not NEGATIVE_HINT.search(sentence):
+        searched, folded = fold(sentence)
+        if not NEGATIVE_HINT.pick(folded).search(searched):
             continue
         sentence = QUOTED.sub(" ", sentence)  # the records' or the guideline's own words, not the text's claims
+        searched, folded = fold(sentence)
         for pattern in NEGATIVE_CLAIMS:
-            for match in pattern.finditer(sentence):
-                claim = match.group("x")
+            for match in pattern.pick(folded).finditer(searched):
+                claim = sentence[match.start("x"):match.end("x")]
                 subject = CLAIM_CUT.split(claim, maxsplit=1)[0].strip()
                 if FUNCTIONAL.match(subject):
                     if any(improvement_matches(status.related_to, claim) for status in improvements):

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from drafter.check.folding import Folded, fold
+
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
@@ -64,18 +66,33 @@ REFERENCE_PARTS = (
     (("edition", "revision", "update"), r"\b(?:19|20)\d\d\s+(?:edition|revision|update)\b"),
     ((".",), r"\b\d+(?:\.\d+){2,}\b"),
 )
-REFERENCES = tuple((triggers, re.compile(pattern, re.I)) for triggers, pattern in REFERENCE_PARTS)
+REFERENCES = tuple((triggers, Folded(pattern)) for triggers, pattern in REFERENCE_PARTS)
 
 
 def clear_references(text: str) -> str:
     """The text with page, table, chapter, regulation and literature references blanked (same length)."""
     lowered = text.lower()
+    searched, folded = fold(text)
     for triggers, pattern in REFERENCES:
         for trigger in triggers:
             if trigger in lowered:
-                text = pattern.sub(lambda match: " " * len(match.group(0)), text)
+                spans = [match.span() for match in pattern.pick(folded).finditer(searched)]
+                text = blank_spans(text, spans)
+                searched = blank_spans(searched, spans) if folded else text
                 break
     return text
+
+
+def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with each (start, end) span, in order and not overlapping, replaced by spaces."""
+    if not spans:
+        return text
+    parts, position = [], 0
+    for start, end in spans:
+        parts += [text[position:start], " " * (end - start)]
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 SPINAL_LEVEL = re.compile(r"\b([CTLS])(\d{1,2})(?:\s*[-–/]\s*([CTLS])?(\d{1,2}))?\b")
@@ -95,10 +112,9 @@ NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 WORD_NUMBER = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|" \
               r"seven|eight|nine))?|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|eleven|twelve|" \
               r"one|two|three|four|five|six|seven|eight|nine|ten|once|twice|thrice)\b"
-QUANTITY = re.compile(
+QUANTITY = Folded(
     rf"(?<![\w.])(?P<lo>{NUMBER}|{WORD_NUMBER})(?:\s*(?:-|–|to|through)\s*(?P<hi>{NUMBER}|{WORD_NUMBER}))?"
-    r"(?P<suffix>\s*(?:%|percent\b|x\b)?)",
-    re.I,
+    r"(?P<suffix>\s*(?:%|percent\b|x\b)?)"
 )
 QUANTITY_DIGITS = re.compile(
     rf"(?<![\w.])(?P<lo>{NUMBER})(?:\s*(?:-|–|(?i:to|through))\s*(?P<hi>{NUMBER}))?"
@@ -247,12 +263,16 @@ def find_quantities(text: str) -> list[Quantity]:
         quantities.append(Quantity(match.group(0), float(match.group(1)), None, "per_week", match.start()))
         quantities.append(Quantity(match.group(0), float(match.group(2)), None, "week", match.start()))
         text = blank(text, match.start(), match.end())
-    pattern = QUANTITY if spells_numbers(text) else QUANTITY_DIGITS
-    for match in pattern.finditer(text):
+    if spells_numbers(text):  # the word-number pattern, on the lower-cased twin of ASCII text
+        searched, folded = fold(text)
+        pattern = QUANTITY.pick(folded)
+    else:
+        searched, pattern = text, QUANTITY_DIGITS
+    for match in pattern.finditer(searched):
         lo_text, hi_text = match.group("lo"), match.group("hi")
         following = text[match.end():match.end() + 60]
-        unit = "%" if "%" in match.group("suffix") or "percent" in match.group("suffix").lower() else \
-            unit_class(match.group("suffix") + following)
+        suffix = text[match.start("suffix"):match.end("suffix")]
+        unit = "%" if "%" in suffix or "percent" in suffix.lower() else unit_class(suffix + following)
         if unit is None and re.search(r"\bage[sd]?\s*(?:of\s+)?$", text[max(0, match.start() - 8):match.start()], re.I):
             unit = "year"
         if unit is None:
@@ -261,19 +281,23 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         lo = word_value(lo_text)
         hi = word_value(hi_text) if hi_text else None
-        quantities.append(Quantity(match.group(0).strip(), lo, hi, unit, match.start()))
+        quantities.append(Quantity(text[match.start():match.end()].strip(), lo, hi, unit, match.start()))
     return quantities
 
 
-VALUE = re.compile(rf"(?<![\w.])(?:{NUMBER}|\b(?:{WORD_NUMBER})\b)(?![\d])", re.I)
+VALUE = Folded(rf"(?<![\w.])(?:{NUMBER}|\b(?:{WORD_NUMBER})\b)(?![\d])")
 VALUE_DIGITS = re.compile(rf"(?<![\w.]){NUMBER}(?![\d])")
 
 
 def all_values(text: str) -> set[float]:
     """Every number a grounding text states, in digits or words, with range ends and 'NxM' products."""
     values: set[float] = set()
-    pattern = VALUE if spells_numbers(text) else VALUE_DIGITS
-    for match in pattern.finditer(text):
+    if spells_numbers(text):  # the word-number pattern, on the lower-cased twin of ASCII text
+        searched, folded = fold(text)
+        pattern = VALUE.pick(folded)
+    else:
+        searched, pattern = text, VALUE_DIGITS
+    for match in pattern.finditer(searched):
         token = match.group(0)
         if token.lower() in ("a", "an", "single"):
             continue

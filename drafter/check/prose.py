@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from drafter.check.folding import Folded, fold
+
 ABBREVIATIONS = re.compile(
     r"\b(?:Dr|Mr|Ms|Mrs|pg|p|pp|vs|e\.g|i\.e|etc|No|approx|Fig|Ch|Sec|al|ed|St|Inc|U\.S|C\.C\.R)\.$", re.I)
 ABBREVIATION_WINDOW = 12
@@ -14,46 +16,39 @@ before it (for the \\b)."""
 SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 _QUALITY = r"(?:necessary|appropriate|indicated|reasonable|warranted)"
-VERDICT = re.compile(
+VERDICT = Folded(
     rf"\b(?:medically\s+{_QUALITY}|medical\s+necessity|a\s+medical\s+necessity"
     rf"|(?:\brequest(?:ed)?\b[^.;,]{{0,80}}?|\b(?:it|this)\s+)(?:is|was|are|were|be|been|being|deemed|considered"
     rf"|seen\s+as|found)\s+(?:not\s+|also\s+)*necessary"
     rf"(?!\s+(?:to|for|in|that|when|if)\b))"
-    rf"(?:\s*(?:,\s*(?:and|or)?|\s(?:and|or))\s*(?:medically\s+)?{_QUALITY})*",
-    re.I,
-)
-SECONDARY = re.compile(
+    rf"(?:\s*(?:,\s*(?:and|or)?|\s(?:and|or))\s*(?:medically\s+)?{_QUALITY})*")
+SECONDARY = Folded(
     r"\b(?:the|this|these|such)\s+(?:current(?:ly)?\s+|remaining\s+|original\s+|above\s+)*"
     r"(?:request(?:ed)?|proposed)\b[^.;,]{0,80}?\b(?:is|was|are|were|would\s+be|will\s+be|can(?:not|\s+not)?\s+be)"
     r"\s+(?:not\s+|also\s+|therefore\s+|thus\s+|clearly\s+|hence\s+|currently\s+|deemed\s+|considered\s+)*"
-    r"(?:supported|warranted|indicated|appropriate|recommended|certified|justified|approved|established)\b",
-    re.I,
-)
-REVIEW_OUTCOME = re.compile(
+    r"(?:supported|warranted|indicated|appropriate|recommended|certified|justified|approved|established)\b")
+REVIEW_OUTCOME = Folded(
     r"\b(?:the\s+)?(?:prior\s+|previous\s+|UR\s+|utilization\s+review\s+|original\s+)*(?:denial|non-?certification|"
     r"determination|decision)\s+(?:of\s+[^.;,]{0,60}?\s+)?(?:is|was|should\s+be|will\s+be|are)\s+(?:hereby\s+)?"
-    r"(?P<outcome>upheld|overturned|reversed|affirmed|sustained)\b", re.I)
-NEGATION = re.compile(r"\b(?:not|no|never|cannot|neither|nor|lacks?|lacking|none)\b|n't\b", re.I)
-NEGATED_AFTER = re.compile(
+    r"(?P<outcome>upheld|overturned|reversed|affirmed|sustained)\b")
+NEGATION = Folded(r"\b(?:not|no|never|cannot|neither|nor|lacks?|lacking|none)\b|n't\b")
+NEGATED_AFTER = Folded(
     r"^[^.;]{0,70}?\b(?:(?:is|was|are|were|has|have|had|been)\s+not|not\s+been|cannot\s+be|could\s+not\s+be)"
-    r"\s+(?:been\s+)?(?:established|demonstrated|supported|substantiated|shown|met|documented|evident)\b",
-    re.I,
-)
-POSITIVE_AFTER = re.compile(r"^[^.;]{0,70}?\b(?:is|was|has\s+been|have\s+been)\s+(?:established|demonstrated|"
-                            r"supported|substantiated|shown|met)\b", re.I)
-REQUEST_SUBJECT = re.compile(r"\brequest(?:ed|s)?\b|\bthis\s+(?:service|item|treatment|study|procedure|medication|"
-                             r"test|referral|evaluation|therapy|imaging|device|program)\b|\bit\s+(?:is|was|would|will)\b",
-                             re.I)
-COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|been|being|deemed|considered|found|as|not|also|remains?|"
-                           r"appears?|seems?)\s*$", re.I)
-ATTRIBUTIVE_AFTER = re.compile(r"^\s+(?!(?:and|or|at|for|to|as|in|per|under|given|because|since|based|here|"
-                               r"now|this|that|when|if|unless|until|nor|but|with|without|due|by|on|from|"
-                               r"medically|appropriate|indicated|reasonable)\b)[a-z]+", re.I)
-CONDITION_AFTER = re.compile(r"^\s*(?:only\s+)?(?:when|if|unless|in\s+cases?|for\s+patients|where)\b", re.I)
-HYPOTHETICAL = re.compile(r"\b(?:if|unless|until|whether|would|could|may|might|should|when|once|before|in\s+order"
-                          r"|to\s+establish|to\s+support|to\s+determine|criteria|requires?|must)\b", re.I)
-CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|however|although|while|whereas|because|since|given\s+that)\b"
-                          r"|\band\s+(?=(?:is|was|are|were|it|this|the)\b)", re.I)
+    r"\s+(?:been\s+)?(?:established|demonstrated|supported|substantiated|shown|met|documented|evident)\b")
+POSITIVE_AFTER = Folded(r"^[^.;]{0,70}?\b(?:is|was|has\s+been|have\s+been)\s+(?:established|demonstrated|"
+                        r"supported|substantiated|shown|met)\b")
+REQUEST_SUBJECT = Folded(r"\brequest(?:ed|s)?\b|\bthis\s+(?:service|item|treatment|study|procedure|medication|"
+                         r"test|referral|evaluation|therapy|imaging|device|program)\b|\bit\s+(?:is|was|would|will)\b")
+COPULA_BEFORE = Folded(r"\b(?:is|was|are|were|be|been|being|deemed|considered|found|as|not|also|remains?|"
+                       r"appears?|seems?)\s*$")
+ATTRIBUTIVE_AFTER = Folded(r"^\s+(?!(?:and|or|at|for|to|as|in|per|under|given|because|since|based|here|"
+                           r"now|this|that|when|if|unless|until|nor|but|with|without|due|by|on|from|"
+                           r"medically|appropriate|indicated|reasonable)\b)[a-z]+")
+CONDITION_AFTER = Folded(r"^\s*(?:only\s+)?(?:when|if|unless|in\s+cases?|for\s+patients|where)\b")
+HYPOTHETICAL = Folded(r"\b(?:if|unless|until|whether|would|could|may|might|should|when|once|before|in\s+order"
+                      r"|to\s+establish|to\s+support|to\s+determine|criteria|requires?|must)\b")
+CLAUSE_BREAK = Folded(r"[,;:()]|\b(?:but|however|although|while|whereas|because|since|given\s+that)\b"
+                      r"|\band\s+(?=(?:is|was|are|were|it|this|the)\b)")
 
 Polarity = Literal["positive", "negative"]
 VERDICT_HINTS = ("necess", "request", "propos", "upheld", "overturned", "reversed", "affirmed", "sustained")
@@ -89,46 +84,48 @@ def split_sentences(text: str) -> list[str]:
     return [text[start:end].strip() for start, end in sentence_spans(text)]
 
 
-def clause_before(sentence: str, position: int) -> str:
+def clause_before(sentence: str, position: int, folded: bool = False) -> str:
     before = sentence[:position]
-    breaks = list(CLAUSE_BREAK.finditer(before))
+    breaks = list(CLAUSE_BREAK.pick(folded).finditer(before))
     return before[breaks[-1].end():] if breaks else before
 
 
 def verdicts(sentence: str, sentence_index: int = 0) -> list[Verdict]:
     """Every statement of (non-)necessity about a request in one sentence, with its polarity."""
-    lowered = sentence.lower()
-    if not any(word in lowered for word in VERDICT_HINTS):
+    if not any(word in sentence.lower() for word in VERDICT_HINTS):
         return []
+    sentence, folded = fold(sentence)
+    negation, hypothetical_cue, condition_after = NEGATION.pick(folded), HYPOTHETICAL.pick(folded), \
+        CONDITION_AFTER.pick(folded)
     found: list[Verdict] = []
-    for match in VERDICT.finditer(sentence):
+    for match in VERDICT.pick(folded).finditer(sentence):
         phrase = match.group(0).lower()
-        clause = clause_before(sentence, match.start())
+        clause = clause_before(sentence, match.start(), folded)
         window = " ".join(clause.split()[-9:])
         after = sentence[match.end():]
-        negated = bool(NEGATION.search(window)) or bool(re.search(r"\bnot\b", phrase))
-        if NEGATED_AFTER.search(after):
+        negated = bool(negation.search(window)) or bool(re.search(r"\bnot\b", phrase))
+        if NEGATED_AFTER.pick(folded).search(after):
             negated = True
-        elif "necessity" in phrase and not negated and not POSITIVE_AFTER.search(after):
+        elif "necessity" in phrase and not negated and not POSITIVE_AFTER.pick(folded).search(after):
             continue  # "to establish medical necessity": no statement either way
-        if phrase.startswith("medically") and not COPULA_BEFORE.search(sentence[:match.start()]) \
-                and ATTRIBUTIVE_AFTER.match(after):
+        if phrase.startswith("medically") and not COPULA_BEFORE.pick(folded).search(sentence[:match.start()]) \
+                and ATTRIBUTIVE_AFTER.pick(folded).match(after):
             continue  # "supports medically necessary transportation": an adjective, not a verdict
-        hypothetical = bool(HYPOTHETICAL.search(clause)) or bool(CONDITION_AFTER.match(after))
+        hypothetical = bool(hypothetical_cue.search(clause)) or bool(condition_after.match(after))
         found.append(Verdict("negative" if negated else "positive", hypothetical, match.start(), match.end(),
-                             sentence_index, bool(REQUEST_SUBJECT.search(sentence[:match.start()]))))
-    for match in SECONDARY.finditer(sentence):
+                             sentence_index, bool(REQUEST_SUBJECT.pick(folded).search(sentence[:match.start()]))))
+    for match in SECONDARY.pick(folded).finditer(sentence):
         if any(verdict.start <= match.end() and match.start() <= verdict.end for verdict in found):
             continue
-        negated = bool(NEGATION.search(match.group(0)))
-        hypothetical = (bool(HYPOTHETICAL.search(clause_before(sentence, match.start())))
-                        or bool(CONDITION_AFTER.match(sentence[match.end():])))
+        negated = bool(negation.search(match.group(0)))
+        hypothetical = (bool(hypothetical_cue.search(clause_before(sentence, match.start(), folded)))
+                        or bool(condition_after.match(sentence[match.end():])))
         found.append(Verdict("negative" if negated else "positive", hypothetical, match.start(), match.end(),
                              sentence_index, True))
-    for match in REVIEW_OUTCOME.finditer(sentence):
+    for match in REVIEW_OUTCOME.pick(folded).finditer(sentence):
         polarity: Polarity = "negative" if match.group("outcome").lower() in ("upheld", "affirmed", "sustained") \
             else "positive"
-        found.append(Verdict(polarity, bool(CONDITION_AFTER.match(sentence[match.end():])), match.start(),
+        found.append(Verdict(polarity, bool(condition_after.match(sentence[match.end():])), match.start(),
                              match.end(), sentence_index, True))
     return sorted(found, key=lambda verdict: verdict.start)
 
