@@ -95,9 +95,11 @@ def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-SPINAL_LEVEL = re.compile(r"\b([CTLS])(\d{1,2})(?:\s*[-–/]\s*([CTLS])?(\d{1,2}))?\b")
-NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})\b")
-ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# Patterns that begin with a character class (the lookbehind after it, not a \b or a lookbehind before it) let
+# `re` skip ahead to candidate characters instead of trying every position.
+SPINAL_LEVEL = re.compile(r"([CTLS])(?<!\w[CTLS])(\d{1,2})(?:\s*[-–/]\s*([CTLS])?(\d{1,2}))?\b")
+NUMERIC_DATE = re.compile(r"(\d(?<!\w\d)\d?)[/-](\d{1,2})[/-](\d{2}|\d{4})\b")
+ISO_DATE = re.compile(r"(\d(?<!\w\d)\d{3})-(\d{2})-(\d{2})\b")
 MONTH_NAMES = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
                r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 WORD_DATE = re.compile(rf"\b({MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
@@ -107,8 +109,11 @@ MONTH_HINTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "o
 MONTH_WORDS = frozenset({"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
                          "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
                          "november", "dec", "december"})
-YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+YEAR = re.compile(r"((?:1(?<!\w1)9[5-9]|2(?<!\w2)0[0-4])\d)\b")
 NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+LEADING_NUMBER = r"\d(?<![\w.]\d)\d*(?:,\d{3})*(?:\.\d+)?"
+"""NUMBER not preceded by a word character or a full stop (the lookbehind after the first digit)."""
+LEADING_DIGITS = r"\d(?<![\w.]\d)\d*"
 WORD_NUMBER = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|" \
               r"seven|eight|nine))?|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|eleven|twelve|" \
               r"one|two|three|four|five|six|seven|eight|nine|ten|once|twice|thrice)\b"
@@ -117,7 +122,7 @@ QUANTITY = Folded(
     r"(?P<suffix>\s*(?:%|percent\b|x\b)?)"
 )
 QUANTITY_DIGITS = re.compile(
-    rf"(?<![\w.])(?P<lo>{NUMBER})(?:\s*(?:-|–|(?i:to|through))\s*(?P<hi>{NUMBER}))?"
+    rf"(?P<lo>{LEADING_NUMBER})(?:\s*(?:-|–|(?i:to|through))\s*(?P<hi>{NUMBER}))?"
     r"(?P<suffix>\s*(?:%|(?i:percent)\b|(?i:x)\b)?)"
 )
 SPELLED = frozenset(NUMBER_WORDS) - {"a", "an", "single"}
@@ -142,10 +147,10 @@ FILLER_WORDS = frozenset({"additional", "more", "prior", "further", "previous", 
                           "acupuncture", "chiropractic", "supervised", "total", "initial", "completed", "of",
                           "authorized", "approved", "requested", "postoperative", "outpatient"})
 UNIT_WORD = re.compile(r"[a-z%']+", re.I)
-SCORE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([+-]?)\s*/\s*10\b")
-GRADE = re.compile(r"(?<![\w.])\d+[+-]?\s*/\s*[45]\b")
-STRENGTH = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+(?![\d.])")
-TIMES = re.compile(r"(?<![\w.])(\d+)\s*[x×]\s*(\d+)\b", re.I)
+SCORE = re.compile(rf"({LEADING_DIGITS}(?:\.\d+)?)([+-]?)\s*/\s*10\b")
+GRADE = re.compile(rf"{LEADING_DIGITS}[+-]?\s*/\s*[45]\b")
+STRENGTH = re.compile(rf"{LEADING_DIGITS}(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+(?![\d.])")
+TIMES = re.compile(rf"({LEADING_DIGITS})\s*[x×]\s*(\d+)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -286,7 +291,7 @@ def find_quantities(text: str) -> list[Quantity]:
 
 
 VALUE = Folded(rf"(?<![\w.])(?:{NUMBER}|\b(?:{WORD_NUMBER})\b)(?![\d])")
-VALUE_DIGITS = re.compile(rf"(?<![\w.]){NUMBER}(?![\d])")
+VALUE_DIGITS = re.compile(rf"{LEADING_NUMBER}(?![\d])")
 
 
 def all_values(text: str) -> set[float]:
