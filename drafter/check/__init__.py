@@ -52,7 +52,7 @@ def check_rationale(text: str, decision: ItemDecision, summary: CaseSummary,
         check_drugs(own_sentences, cues, grounding),
         check_procedures(own_sentences, cues, grounding),
         check_criteria(text, decision),
-        check_documented_facts(own_sentences, summary),
+        check_documented_facts(own_sentences, summary, grounding),
         check_reviewer_name(text, reviewer_names),
     ]
     return CheckReport(item_id=decision.item_id, passed=all(result.passed for result in results),

@@ -62,6 +62,8 @@ class CaseGrounding:
     procedures: frozenset[str]
     window: tuple[dt.date, dt.date] | None
     elapsed: frozenset[tuple[float, str]]
+    documented: tuple[tuple[re.Pattern[str], str], ...]
+    """(pattern, label) of every fact the summary documents as present."""
 
 
 _last_case: tuple[CaseSummary, tuple[str, ...], CaseGrounding] | None = None
@@ -87,6 +89,7 @@ def case_grounding(summary: CaseSummary, records: Sequence[str]) -> CaseGroundin
         procedures=frozenset(procedures_in(text)),
         window=(min(header_dates), max(header_dates)) if header_dates else None,
         elapsed=frozenset(elapsed_values(header_dates, dates)),
+        documented=tuple(documented_terms(summary)),
     )
     _last_case = (summary, key, grounding)
     return grounding
@@ -117,6 +120,8 @@ class Grounding:
     """Procedures the request, the records, the facts or the rule name."""
     window: tuple[dt.date, dt.date] | None
     """From the earliest to the latest header date: record dates in it count as grounded."""
+    documented: tuple[tuple[re.Pattern[str], str], ...]
+    """(pattern, label) of every fact the summary documents as present."""
 
     @classmethod
     def build(cls, decision: ItemDecision, summary: CaseSummary, records: Sequence[str]) -> Grounding:
@@ -153,6 +158,7 @@ class Grounding:
             guideline_drugs=rule.drugs,
             procedures=case.procedures | procedures_in(item_text) | rule.procedures,
             window=case.window,
+            documented=case.documented,
         )
 
     def date_grounded(self, value: dt.date | tuple[int, int]) -> bool:
@@ -340,6 +346,10 @@ PROCEDURE_PATTERNS = tuple((name, substrings, words, Folded(pattern))
                            for name, (substrings, words, pattern) in lexicon.PROCEDURES.items())
 
 
+PROCEDURE_SUBSTRINGS = frozenset(substring for _, substrings, _, _ in PROCEDURE_PATTERNS for substring in substrings)
+PROCEDURE_WORDS = frozenset(word for _, _, words, _ in PROCEDURE_PATTERNS for word in words)
+
+
 def has_word(lowered: str, word: str) -> bool:
     """Whether the word occurs with no word character on either side (as `\\bword\\b` matches it)."""
     position = lowered.find(word)
@@ -362,10 +372,11 @@ def procedure_mentions(text: str) -> list[tuple[str, int]]:
     word counts as a substring)."""
     lowered = text.lower()
     searched, folded = fold(text)
+    cues = {substring for substring in PROCEDURE_SUBSTRINGS if substring in lowered}
+    cues.update(word for word in PROCEDURE_WORDS if (has_word(lowered, word) if folded else word in lowered))
     found = []
     for name, substrings, words, pattern in PROCEDURE_PATTERNS:
-        if any(substring in lowered for substring in substrings) or any(
-                has_word(lowered, word) if folded else word in lowered for word in words):
+        if not cues.isdisjoint(substrings) or not cues.isdisjoint(words):
             found += [(name, match.start()) for match in pattern.pick(folded).finditer(searched)]
     return found
 
@@ -735,8 +746,8 @@ def documented_terms(summary: CaseSummary) -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(pattern, re.I), label) for pattern, label in terms]
 
 
-def check_documented_facts(sentences: list[str], summary: CaseSummary) -> CheckResult:
-    terms = documented_terms(summary)
+def check_documented_facts(sentences: list[str], summary: CaseSummary, grounding: Grounding) -> CheckResult:
+    terms = grounding.documented
     improvements = [status for status in summary.functional_status if status.improved]
     for sentence in sentences:
         searched, folded = fold(sentence)
