@@ -57,8 +57,17 @@ _DOC_SPLIT = re.compile(r"^===\s*(.+?)\s*(?:\|\s*(.+?)\s*)?===\s*$", re.MULTILIN
 _DATE_FORMATS = ("%m/%d/%Y", "%m-%d-%Y", "%Y-%m-%d", "%m/%d/%y", "%m-%d-%y", "%B %d, %Y", "%b %d, %Y")
 
 
+_SLASH_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
 def parse_date(text: str) -> date | None:
     text = text.strip().rstrip(".")
+    slashed = _SLASH_DATE.fullmatch(text)  # the common "%m/%d/%Y", without strptime's overhead
+    if slashed:
+        try:
+            return date(int(slashed.group(3)), int(slashed.group(1)), int(slashed.group(2)))
+        except ValueError:
+            pass  # not a calendar date: the formats below decide, as for any other text
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()

@@ -95,7 +95,9 @@ def _render_template(name: str, determination: Determination, style: LetterStyle
         outcome_label=outcome_label,
     )
     text = "\n".join(line.rstrip() for line in text.splitlines()).strip()
-    return _EXTRA_BLANK_LINES.sub("\n\n", text) + "\n"
+    if "\n\n\n" in text:
+        text = _EXTRA_BLANK_LINES.sub("\n\n", text)
+    return text + "\n"
 
 
 def render_text(determination: Determination, style: LetterStyle | None = None) -> str:
