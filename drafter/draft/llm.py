@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from drafter.check import check_rationale
-from drafter.draft.template import draft_case_summary, draft_rationale, letter_date
+from drafter.draft.template import draft_case_summary, draft_rationale, guideline_name, letter_date
 from drafter.llm import LLMClient, ReplyInvalid, load_prompt
 from drafter.models import CaseSummary, CheckReport, CheckResult, ItemDecision, LLMCall, Rationale
 
@@ -52,7 +52,7 @@ def rationale_data(decision: ItemDecision) -> dict[str, Any]:
     return {
         "item": decision.request,
         "outcome": decision.outcome.value if decision.outcome else None,
-        "guideline": decision.citation.letter_text() if decision.citation else None,
+        "guideline": guideline_name(decision.citation) if decision.citation else None,
         "guideline_summary": decision.guideline_summary,
         "criteria": [
             {"requirement": result.requirement, "status": result.status.value, "decisive": result.decisive,
