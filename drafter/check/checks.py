@@ -105,6 +105,8 @@ class Grounding:
     request_pattern: re.Pattern[str] | None
     """The request as a pattern with its numbers left open: a number inside a restated request speaks of the
     case even in a sentence that also cites the guideline."""
+    request_twin: re.Pattern[str] | None
+    """request_pattern's lower-case twin (see folding)."""
     elapsed: frozenset[tuple[float, str]]
     """(length, unit) from a header date to another case date: '20 days', 'two months'."""
     dates: frozenset[object]
@@ -148,6 +150,7 @@ class Grounding:
             case_values=case.values | item_values,
             totals=frozenset(request_products(decision.request)),
             request_pattern=request_pattern(decision.request),
+            request_twin=request_pattern(decision.request, folded=True),
             elapsed=case.elapsed,
             dates=frozenset(dates),
             years=frozenset(years),
@@ -235,13 +238,16 @@ def elapsed_values(anchors: list[dt.date], dates: Iterable[object]) -> set[tuple
 
 
 @lru_cache(maxsize=1024)
-def request_pattern(request: str) -> re.Pattern[str] | None:
-    """'Acupuncture 12 sessions' -> a pattern matching 'acupuncture <any number> sessions' (first six words)."""
+def request_pattern(request: str, folded: bool = False) -> re.Pattern[str] | None:
+    """'Acupuncture 12 sessions' -> a pattern matching 'acupuncture <any number> sessions' (first six words).
+    `folded`: its lower-case twin, without IGNORECASE, for lower-cased ASCII text."""
     words = re.findall(r"[A-Za-z]+|\d+(?:[./]\d+)*", request)[:6]
     if len(words) < 2:
         return None
     parts = [r"\S+" if word[0].isdigit() or word.lower() in numbers.NUMBER_WORDS else re.escape(word)
              for word in words]
+    if folded:
+        return re.compile(r"[^a-z0-9]+".join(part if part == r"\S+" else part.lower() for part in parts))
     return re.compile(r"[^A-Za-z0-9]+".join(parts), re.I)
 
 
@@ -490,8 +496,12 @@ def check_numbers(text: str, cues: CaseCues, grounding: Grounding) -> CheckResul
         if year not in grounding.years and not edition:
             ungrounded.append(match.group(0))
         cleared = numbers.blank(cleared, match.start(), match.end())
-    restated = ([match.span() for match in grounding.request_pattern.finditer(text)]
-                if grounding.request_pattern else [])
+    if grounding.request_pattern is None:
+        restated = []
+    elif text.isascii():  # the lower-case twin on the lower-cased text: same offsets (see folding)
+        restated = [match.span() for match in grounding.request_twin.finditer(text.lower())]  # type: ignore[union-attr]
+    else:
+        restated = [match.span() for match in grounding.request_pattern.finditer(text)]
     for quantity in numbers.find_quantities(cleared):
         threshold = bool(COMPARATIVE.search(text[max(0, quantity.start - 16):quantity.start]))
         in_request = any(start <= quantity.start < end for start, end in restated)

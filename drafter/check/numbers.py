@@ -61,10 +61,10 @@ REFERENCE_PARTS = (
     (("cpt", "icd", "hcpcs"), r"\b(?:CPT|ICD(?:-?\d+)?(?:-CM)?|HCPCS)\s*(?:code\s*)?[A-Z]?\d[\w.]*"),
     (("st ed", "nd ed", "rd ed", "th ed"), r"\b\d+(?:st|nd|rd|th)\s+ed(?:ition|\.)?"),
     (("dsm",), r"\bDSM[-\s]?(?:IV|5|V)(?:-TR)?"),
-    (("-",), r"\b[A-Z]{1,4}-\d{2,3}\b"),
+    (tuple(f"-{digit}" for digit in "0123456789"), r"\b[A-Z]{1,4}-\d{2,3}\b"),
     (("[",), r"\[\d+(?:\s*[-,–]\s*\d+)*\]"),
     (("edition", "revision", "update"), r"\b(?:19|20)\d\d\s+(?:edition|revision|update)\b"),
-    ((".",), r"\b\d+(?:\.\d+){2,}\b"),
+    (tuple(f".{digit}" for digit in "0123456789"), r"\b\d+(?:\.\d+){2,}\b"),
 )
 REFERENCES = tuple((triggers, Folded(pattern)) for triggers, pattern in REFERENCE_PARTS)
 
