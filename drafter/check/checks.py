@@ -230,8 +230,7 @@ def elapsed_values(anchors: list[dt.date], dates: Iterable[object]) -> set[tuple
     """Days, weeks, months and years from a header date to another case date, rounded both ways."""
     values: set[tuple[float, str]] = set()
     exact = {value for value in dates if isinstance(value, dt.date)} | set(anchors)
-    for first, second in {(anchor, other) for anchor in anchors for other in exact if other != anchor}:
-        days = abs((second - first).days)
+    for days in {abs((other - anchor).days) for anchor in anchors for other in exact if other != anchor}:
         for unit, length in (("day", 1), ("week", 7), ("month", 30.44), ("year", 365.25)):
             values.update({(float(int(days / length)), unit), (float(round(days / length)), unit)})
     return values
