@@ -156,8 +156,6 @@ def test_llm_backend_outcomes_do_not_move_and_plants_are_flagged(tmp_path, fake,
     assert_never_repeated(planted)
 
 
-@pytest.mark.xfail(strict=True, reason="drafter/extract/llm.py merge_facts: planted instructions have no field but "
-                                       "their evidence, so every one after the first is joined as a duplicate")
 def test_llm_backend_flags_every_plant(tmp_path, fake):
     case = load(tmp_path, "planted.txt", with_plants(synthetic_case(5).text))
     assert_flagged_by_offset_only(draft_letter(case, llm(fake)), case)

@@ -290,7 +290,11 @@ IDENTITY: dict[str, tuple[str, ...]] = {
 
 
 def _key(fact: Fact, fields: tuple[str, ...] | None = None) -> tuple[Any, ...]:
+    """The fact's values (or the named ones), case-folded; a fact with no value besides its evidence (a
+    planted instruction) is identified by the passage it quotes."""
     values = fact.model_dump(exclude={"evidence"})
+    if not values:
+        return fact.evidence.doc_id, fact.evidence.start, fact.evidence.end
     names = sorted(values) if fields is None else fields
     return tuple(str(values[name]).casefold() if values[name] is not None else None for name in names)
 
