@@ -187,9 +187,6 @@ def test_rationale_prose_obeying_the_plant_is_never_released(tmp_path, fake):
     assert overturned and all(item.rationale_source == "template" for item in overturned)
 
 
-@pytest.mark.xfail(strict=True, reason="drafter/pipeline.py + drafter/extract/llm.py: the LLM path trusts facts "
-                                       "quoted from a planted passage and flags only the plants the model "
-                                       "reports; the offline plant detector is not run as a cross-check")
 @pytest.mark.parametrize("number", CASE_NUMBERS)
 def test_an_extraction_obeying_the_plant_moves_no_outcome_and_the_plant_is_still_flagged(tmp_path, fake, number):
     text = synthetic_case(number).text

@@ -24,8 +24,9 @@ from typing import Any, ClassVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
+from drafter.extract.offline import extract_offline
 from drafter.llm import LLMClient, ReplyInvalid, load_prompt
-from drafter.models import CaseFile, CaseSummary, DocumentRef, Evidence, Fact, LLMCall
+from drafter.models import CaseFile, CaseSummary, DocumentRef, Evidence, Fact, LLMCall, PlantedInstruction
 
 CHARS_PER_TOKEN = 3  # conservative for English clinical text; used only to size chunks
 PROMPT_OVERHEAD_TOKENS = 300  # chat template, document tags, re-ask messages
@@ -255,16 +256,47 @@ def extract_llm(case: CaseFile, client: LLMClient) -> tuple[CaseSummary, list[LL
                 continue
             fact_type, _ = FACT_FIELDS[field]
             found[field].append(fact_type(evidence=evidence, **fact.model_dump(exclude={"doc_id", "quote"})))
+    merged = merge_facts(found, flags)
+    merged.update(without_planted(merged, extract_offline(case).planted_instructions, flags))
     summary = CaseSummary(
         case_id=case.case_id,
         header=case.header,
         documents=[DocumentRef(doc_id=d.doc_id, name=d.name, date=d.date) for d in case.documents],
         disputed_items=case.disputed_items,
         extractor=client.name,
-        **merge_facts(found, flags),
+        **merged,
         flags=flags,
     )
     return summary, calls
+
+
+def without_planted(merged: dict[str, Any], detected: list[PlantedInstruction], flags: list[str]) -> dict[str, Any]:
+    """The merged facts with the planted passages the offline detector found added to the model's, and every
+    fact quoting a planted passage dropped (flagged by field and evidence id): a plant supplies no fact.
+
+    The model may miss a plant, or quote one as evidence (a reply talked into approving); the detector
+    is a deterministic cross-check that the model's reply cannot switch off.
+    """
+    planted = list(detected)
+    planted += [fact for fact in merged["planted_instructions"]
+                if not any(_overlaps(fact.evidence, other.evidence) for other in detected)]
+    kept: dict[str, Any] = {"planted_instructions": planted}
+    for name, value in merged.items():
+        if name == "planted_instructions":
+            continue
+        facts = value if isinstance(value, list) else [value] if value is not None else []
+        clean = []
+        for fact in facts:
+            if any(_overlaps(fact.evidence, plant.evidence) for plant in planted):
+                flags.append(f"planted-passage-fact-dropped:{name}:{_ref(fact.evidence)}")
+            else:
+                clean.append(fact)
+        kept[name] = clean if isinstance(value, list) else (clean[0] if clean else None)
+    return kept
+
+
+def _overlaps(first: Evidence, second: Evidence) -> bool:
+    return first.doc_id == second.doc_id and first.start < second.end and second.start < first.end
 
 
 def _salvage(exc: ReplyInvalid) -> BaseModel:
