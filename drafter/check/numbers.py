@@ -290,23 +290,22 @@ def find_quantities(text: str) -> list[Quantity]:
     return quantities
 
 
-VALUE = Folded(rf"(?<![\w.])(?:{NUMBER}|\b(?:{WORD_NUMBER})\b)(?![\d])")
 VALUE_DIGITS = re.compile(rf"{LEADING_NUMBER}(?![\d])")
+VALUE_WORDS = Folded(rf"(?<![\w.])\b(?:{WORD_NUMBER})\b(?![\d])")
+"""Numbers in digits and in words: a digit run and a number word never overlap, so the two patterns find what
+one alternation of both would."""
 
 
 def all_values(text: str) -> set[float]:
     """Every number a grounding text states, in digits or words, with range ends and 'NxM' products."""
-    values: set[float] = set()
+    values = {word_value(match.group(0)) for match in VALUE_DIGITS.finditer(text)}
     if spells_numbers(text):  # the word-number pattern, on the lower-cased twin of ASCII text
         searched, folded = fold(text)
-        pattern = VALUE.pick(folded)
-    else:
-        searched, pattern = text, VALUE_DIGITS
-    for match in pattern.finditer(searched):
-        token = match.group(0)
-        if token.lower() in ("a", "an", "single"):
-            continue
-        values.add(word_value(token))
+        for match in VALUE_WORDS.pick(folded).finditer(searched):
+            token = match.group(0)
+            if token.lower() in ("a", "an", "single"):
+                continue
+            values.add(word_value(token))
     for match in re.finditer(r"(?<=\D)\.(\d+)", text):
         values.add(float("0." + match.group(1)))
     return values
