@@ -1,7 +1,8 @@
 """The LLM client: one OpenAI-compatible endpoint, instructor for structured replies, tenacity for transport.
 
-* Transport errors (429, 5xx, timeouts) retry with exponential backoff and jitter, honoring Retry-After,
-  bounded in attempts and in total time; the openai client's own retries are off.
+* Transport errors (429, 5xx, timeouts, a reply body that is not complete JSON) retry with exponential
+  backoff and jitter, honoring Retry-After, bounded in attempts and in total time; the openai client's
+  own retries are off.
 * Replies that fail validation are re-asked by instructor with the errors (bounded by `max_reasks`).
 * Every attempt, re-asks and failed transport attempts included, becomes an `LLMCall` record.
 * A failure the retries do not fix raises `BackendError` (one line, no case text).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -99,7 +101,7 @@ class _Ledger:
 
 
 def _retryable(exc: BaseException) -> bool:
-    if isinstance(exc, openai.APITimeoutError | openai.RateLimitError):
+    if isinstance(exc, openai.APITimeoutError | openai.RateLimitError | json.JSONDecodeError):
         return True
     return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
 
@@ -135,6 +137,8 @@ def _describe(exc: BaseException, base_url: str) -> str:
         return f"{base_url} answered HTTP {exc.status_code}"
     if isinstance(exc, openai.APIConnectionError):
         return f"cannot reach {base_url} (connection failed)"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{base_url} sent a reply body that is not complete JSON (truncated?)"
     return f"{base_url}: {type(exc).__name__}"
 
 
@@ -189,7 +193,9 @@ class LLMClient:
         return result, ledger.calls
 
     def _send(self, ledger: _Ledger, **kwargs: Any) -> Any:
-        """One chat completion, retried on 429/5xx/timeouts; each HTTP attempt is recorded."""
+        """One chat completion, retried on 429/5xx/timeouts and unreadable bodies; each HTTP attempt is
+        recorded. (The SDK raises a bare JSONDecodeError for a cut body: no reply was received, so it is a
+        transport failure, not a reply to re-ask.)"""
         started = time.monotonic()
         budget = self.settings.max_retry_seconds
         backoff = wait_exponential_jitter(multiplier=self.settings.backoff_seconds, max=60.0,
@@ -210,12 +216,12 @@ class LLMClient:
                 with attempt:
                     try:
                         response = self._openai.chat.completions.create(**kwargs)
-                    except openai.APIError:
+                    except (openai.APIError, json.JSONDecodeError):
                         ledger.record("transport_error")
                         raise
                     ledger.record("ok", getattr(response, "usage", None))
                     return response
-        except openai.APIError as exc:
+        except (openai.APIError, json.JSONDecodeError) as exc:
             attempts = sum(call.outcome == "transport_error" for call in ledger.calls)
             raise TransportFailed(f"LLM backend: {_describe(exc, self.base_url)} "
                                   f"(after {attempts} attempt(s))", ledger.calls) from None

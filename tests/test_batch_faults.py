@@ -102,7 +102,7 @@ def test_fault_free_batch_is_released_with_llm_rationales(tmp_path, fake, cases)
 # ---------------------------------------------------------------------------------------------
 
 TRANSPORT_FAULTS = {Fault.RATE_LIMIT: "HTTP 429", Fault.SERVER_ERROR: "HTTP 500",
-                    Fault.SLOW: "within the timeout"}
+                    Fault.SLOW: "within the timeout", Fault.TRUNCATED_BODY: "not complete JSON"}
 
 
 @pytest.mark.parametrize("kind", ["extract", "rationale"])
@@ -166,7 +166,7 @@ def test_endpoint_down_for_the_whole_batch_fails_every_case_in_bounded_calls(tmp
 # reply faults: bounded re-asks, then the template (rationale) or offline extractor, flagged
 # ---------------------------------------------------------------------------------------------
 
-REPLY_FAULTS = [Fault.TRUNCATED_JSON, Fault.TRUNCATED_BODY, Fault.LENGTH, Fault.EMPTY_CHOICES]
+REPLY_FAULTS = [Fault.TRUNCATED_JSON, Fault.LENGTH, Fault.EMPTY_CHOICES]  # a truncated HTTP body: transport
 
 
 @pytest.mark.parametrize("fault", REPLY_FAULTS)
@@ -188,17 +188,18 @@ def test_invalid_rationale_replies_fall_back_to_the_template_for_review(tmp_path
     assert all(entry.rationale_source == "llm" for name, entry in drafted.items() if name != request)
 
 
-@pytest.mark.xfail(strict=True, reason="drafter/llm.py: a truncated HTTP body raises json.JSONDecodeError from "
-                                       "the openai SDK, which _send does not record; instructor re-asks it as a "
-                                       "validation failure, so the audit shows no attempt")
-def test_truncated_http_bodies_are_counted_in_the_audit(tmp_path, fake, cases):
+def test_truncated_http_bodies_are_retried_as_transport_and_counted_in_the_audit(tmp_path, fake, cases):
     target = cases[TARGET]
     request, match = item_marker(target, others_of(cases))
-    rule = fake.add_rule(Fault.TRUNCATED_BODY, kind="rationale", match=match)
-    run(tmp_path, llm_options(fake))
-    calls = [call for call in letter(tmp_path, target).audit.llm_calls if call.stage == "rationale"
-             and call.item_id == next(i.item_id for i in letter(tmp_path, target).items if i.item == request)]
-    assert len(calls) == rule.used
+    rule = fake.add_rule(Fault.TRUNCATED_BODY, kind="rationale", match=match, times=MAX_ATTEMPTS - 1)
+    results = run(tmp_path, llm_options(fake))
+    assert results[target.name].status == "released"
+    drafted = letter(tmp_path, target)
+    item = next(item for item in drafted.items if item.item == request)
+    assert item.rationale_source == "llm"  # retried as sent, not re-asked as an invalid reply
+    calls = [call.outcome for call in drafted.audit.llm_calls if call.stage == "rationale"
+             and call.item_id == item.item_id]
+    assert calls == ["transport_error"] * rule.used + ["ok"]
 
 
 @pytest.mark.parametrize("fault", REPLY_FAULTS)
