@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from drafter.draft.llm import draft_rationale_llm
+from drafter.draft.llm import conclusion_misnames_item, draft_rationale_llm
 from drafter.draft.template import draft_rationale
 from drafter.errors import BackendError
 from drafter.extract.llm import FACT_FIELDS, extract_llm
@@ -250,6 +250,31 @@ def test_inconsistent_rationale_is_reasked_with_the_failures(fake: Any) -> None:
     assert all(call.stage == "rationale" and call.item_id == decision.item_id for call in calls)
     reask = server.requests[1]["messages"][-1]["content"]
     assert "failed these checks" in reask and "conclusion" in reask
+
+
+def test_rationale_concluding_on_another_item_is_reasked(fake: Any) -> None:
+    summary, decision = _thoracic_mri()
+    good = draft_rationale(decision, summary).text
+    body, conclusion = good.rsplit(". ", 1)
+    elsewhere = f"{body}. {conclusion.replace(decision.request, 'acupuncture')}"
+    server = fake(Reply(completion(json.dumps({"text": elsewhere}))), Reply(completion(json.dumps({"text": good}))))
+    rationale, report, calls = draft_rationale_llm(decision, summary, client_for(server.url), max_reasks=1)
+    assert (rationale.source, rationale.text, report.passed) == ("llm", good, True)
+    assert [call.outcome for call in calls] == ["validation_error", "ok"]
+    assert "does not name the item" in server.requests[1]["messages"][-1]["content"]
+
+
+@pytest.mark.parametrize(("conclusion", "names"), [
+    ("Therefore, the requested thoracic MRI is not medically necessary.", True),
+    ("Therefore, the request for MRI of the thoracic spine x1 is not medically necessary.", True),
+    ("Therefore, the request for MRI of the lumbar spine is not medically necessary.", False),
+    ("Therefore, the request for acupuncture of the thoracic spine is not medically necessary.", False),
+    ("Therefore, the request for an MRI is not medically necessary.", False),  # which one? no region
+])
+def test_the_conclusion_must_name_the_item_by_procedure_and_region(conclusion: str, names: bool) -> None:
+    _, decision = _thoracic_mri()
+    text = f"The records show no red flag. {conclusion}"
+    assert (conclusion_misnames_item(text, decision) is None) == names
 
 
 def test_rationale_failing_every_reask_falls_back_to_the_flagged_template(fake: Any) -> None:

@@ -2,7 +2,8 @@
 
 The decision is made before this stage; the LLM only explains it. Every draft is validated inside the
 reply model, so a failure is re-asked by instructor with the failures listed (bounded):
-* a rationale by `drafter.check.check_rationale` (the consistency gate);
+* a rationale by `drafter.check.check_rationale` (the consistency gate), and its concluding sentence must
+  name the item it decides (not another item of the case);
 * a case summary by a grounding check (every number it writes occurs in the facts it was given).
 When the re-asks run out, the deterministic template drafter writes the text instead and the item is
 flagged for the reviewer. Case text reaches the model only as JSON data in a user message.
@@ -18,9 +19,12 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from drafter.check import check_rationale
+from drafter.check.checks import conclusion_of, drugs_in, procedures_in, request_pattern
+from drafter.check.prose import all_verdicts, split_sentences
 from drafter.draft.template import draft_case_summary, draft_rationale, guideline_name, letter_date
+from drafter.extract.text import regions_in
 from drafter.llm import LLMClient, ReplyInvalid, load_prompt
-from drafter.models import CaseSummary, CheckReport, CheckResult, ItemDecision, LLMCall, Rationale
+from drafter.models import CaseSummary, CheckReport, CheckResult, ItemDecision, LLMCall, Outcome, Rationale
 
 FALLBACK_CHECK = "llm_draft"
 
@@ -84,6 +88,8 @@ def draft_rationale_llm(decision: ItemDecision, summary: CaseSummary, client: LL
 
     def validate(text: str) -> None:
         failures = _failures(check(text))
+        if problem := conclusion_misnames_item(text, decision):
+            failures.append(problem)
         if failures:
             raise ValueError("The rationale failed these checks; fix each one:\n- " + "\n- ".join(failures))
 
@@ -104,6 +110,44 @@ def draft_rationale_llm(decision: ItemDecision, summary: CaseSummary, client: LL
         return rationale, report, exc.calls
     rationale = Rationale(item_id=decision.item_id, text=reply.text.strip(), source="llm", attempts=len(calls))
     return rationale, check(rationale.text), calls
+
+
+def conclusion_misnames_item(text: str, decision: ItemDecision) -> str | None:
+    """A failure when the concluding sentence (the last one stating an outcome) does not name the decided
+    item, by its request text or by its drug, or its procedure and body region; None otherwise, and when
+    no sentence states an outcome (the conclusion check reports that)."""
+    sentences = split_sentences(text)
+    final = conclusion_of(all_verdicts(sentences))
+    if final is None or names_item(sentences[final.sentence_index], decision):
+        return None
+    verdict = "not medically necessary" if decision.outcome is Outcome.UPHELD else "medically necessary"
+    return (f"item: the concluding sentence does not name the item under review; end with "
+            f"\"the request for {decision.request} is {verdict}\"")
+
+
+def names_item(sentence: str, decision: ItemDecision) -> bool:
+    """Whether a sentence names the request: its words (numbers may differ), else its drug, else its
+    procedure and body region, else (a service the lexicons do not know) one of its longer words."""
+    request = decision.request
+    if " ".join(request.split()).casefold() in " ".join(sentence.split()).casefold():
+        return True
+    pattern = request_pattern(request)
+    if pattern is not None and pattern.search(sentence):
+        return True
+    if drugs := drugs_in(request):
+        return bool(drugs & drugs_in(sentence))
+    regions = set(decision.details.body_regions)
+    if regions and not regions & set(regions_in(sentence)):
+        return False
+    if procedures := procedures_in(request):
+        return bool(procedures & procedures_in(sentence))
+    words = {word for word in re.findall(r"[a-z]{4,}", request.casefold()) if word not in GENERIC_WORDS}
+    return bool(words & set(re.findall(r"[a-z]{4,}", sentence.casefold())))
+
+
+GENERIC_WORDS = {"request", "requested", "sessions", "visits", "times", "week", "weeks", "month", "months",
+                 "hours", "days", "daily", "purchase", "rental", "with", "without", "left", "right",
+                 "bilateral", "unit", "units"}
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
