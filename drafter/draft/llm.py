@@ -14,41 +14,43 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from contextvars import ContextVar
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import ConfigDict, Field, create_model, model_validator
 
 from drafter.check import check_rationale
 from drafter.check.checks import conclusion_of, drugs_in, procedures_in, request_pattern
 from drafter.check.prose import all_verdicts, split_sentences
 from drafter.draft.template import draft_case_summary, draft_rationale, guideline_name, letter_date
 from drafter.extract.text import regions_in
-from drafter.llm import LLMClient, ReplyInvalid, load_prompt
+from drafter.llm import CachedSchema, LLMClient, ReplyInvalid, binding, load_prompt
 from drafter.models import CaseSummary, CheckReport, CheckResult, ItemDecision, LLMCall, Outcome, Rationale
 
 FALLBACK_CHECK = "llm_draft"
 
 
-class TextReply(BaseModel):
-    """A drafted paragraph; `validate_text` (bound per call) raises ValueError listing what is wrong."""
+VALIDATE_TEXT: ContextVar[Callable[[str], None] | None] = ContextVar("validate_text", default=None)
+
+
+class TextReply(CachedSchema):
+    """A drafted paragraph; the call's `VALIDATE_TEXT` raises ValueError listing what is wrong."""
 
     model_config = ConfigDict(extra="forbid")
-    validate_text: ClassVar[Callable[[str], None] | None] = None
     text: str = Field(description="The paragraph.")
 
     @model_validator(mode="after")
     def _checked(self) -> TextReply:
         if not self.text.strip():
             raise ValueError("The text is empty.")
-        if self.validate_text is not None:
-            type(self).validate_text(self.text)
+        if (validate := VALIDATE_TEXT.get()) is not None:
+            validate(self.text)
         return self
 
 
-def _bound(validate: Callable[[str], None]) -> type[TextReply]:
-    model = create_model("TextReply", __base__=TextReply)
-    model.validate_text = validate
-    return model
+# The model sent: a subclass without the docstring above, so the schema (and the recorded request bodies)
+# carry no description.
+TEXT_REPLY = create_model("TextReply", __base__=TextReply)
 
 
 def rationale_data(decision: ItemDecision) -> dict[str, Any]:
@@ -98,8 +100,9 @@ def draft_rationale_llm(decision: ItemDecision, summary: CaseSummary, client: LL
         {"role": "user", "content": json.dumps(rationale_data(decision), ensure_ascii=False, indent=1)},
     ]
     try:
-        reply, calls = client.structured(_bound(validate), messages, stage="rationale",
-                                         item_id=decision.item_id, max_reasks=max_reasks)
+        with binding(VALIDATE_TEXT, validate):
+            reply, calls = client.structured(TEXT_REPLY, messages, stage="rationale", item_id=decision.item_id,
+                                             max_reasks=max_reasks)
     except ReplyInvalid as exc:
         rationale = draft_rationale(decision, summary)
         report = check(rationale.text)
@@ -191,7 +194,8 @@ def draft_case_summary_llm(summary: CaseSummary, client: LLMClient,
     messages = [{"role": "system", "content": load_prompt("case_summary")},
                 {"role": "user", "content": data}]
     try:
-        reply, calls = client.structured(_bound(validate), messages, stage="case_summary", max_reasks=max_reasks)
+        with binding(VALIDATE_TEXT, validate):
+            reply, calls = client.structured(TEXT_REPLY, messages, stage="case_summary", max_reasks=max_reasks)
     except ReplyInvalid as exc:
         return draft_case_summary(summary), False, exc.calls
     return reply.text.strip(), True, calls

@@ -19,13 +19,14 @@ import json
 import re
 import types
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, ClassVar, Union, get_args, get_origin
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
 from drafter.extract.offline import extract_offline
-from drafter.llm import LLMClient, ReplyInvalid, load_prompt
+from drafter.llm import CachedSchema, LLMClient, ReplyInvalid, binding, load_prompt
 from drafter.models import CaseFile, CaseSummary, DocumentRef, Evidence, Fact, LLMCall, PlantedInstruction
 
 CHARS_PER_TOKEN = 3  # conservative for English clinical text; used only to size chunks
@@ -65,19 +66,23 @@ def _reply_fact(fact_type: type[Fact]) -> type[QuotedFact]:
 REPLY_FACTS = {name: _reply_fact(fact_type) for name, (fact_type, _) in FACT_FIELDS.items()}
 
 
-class ExtractionReply(BaseModel):
-    """Base of the reply model; `sources` (doc_id -> text) is bound per chunk in a subclass."""
+CHUNK_SOURCES: ContextVar[dict[str, str] | None] = ContextVar("chunk_sources", default=None)
+
+
+class ExtractionReply(CachedSchema):
+    """Base of the reply model; quotes are checked against the chunk's documents (doc_id -> text) in
+    `CHUNK_SOURCES`, and not checked without them (salvaging a reply)."""
 
     model_config = ConfigDict(extra="forbid")
-    sources: ClassVar[dict[str, str] | None] = None  # None: quotes are not checked (salvage only)
 
     @model_validator(mode="after")
     def _quotes_are_verbatim(self) -> ExtractionReply:
-        if self.sources is None:
+        sources = CHUNK_SOURCES.get()
+        if sources is None:
             return self
         failures = []
         for where, fact in iter_reply_facts(self):
-            if locate_quote(fact, self.sources) is None:
+            if locate_quote(fact, sources) is None:
                 failures.append(f"{where}: the quote {fact.quote!r} does not occur in {fact.doc_id}")
             else:
                 failures += [f"{where}: {problem}" for problem in unsupported_values(fact)]
@@ -214,7 +219,7 @@ def chunk_budget_chars(client: LLMClient, system_prompt: str) -> int:
     """
     prompt_chars = len(system_prompt)
     if client.settings.instructor_mode != "json_schema":
-        prompt_chars += len(json.dumps(REPLY_MODEL.model_json_schema()))
+        prompt_chars += len(json.dumps(REPLY_MODEL.model_json_schema()))  # cached: see CachedSchema
     tokens = (client.settings.context_tokens - prompt_chars // CHARS_PER_TOKEN
               - client.settings.max_output_tokens - PROMPT_OVERHEAD_TOKENS)
     return max(tokens, 100) * CHARS_PER_TOKEN
@@ -239,11 +244,10 @@ def extract_llm(case: CaseFile, client: LLMClient) -> tuple[CaseSummary, list[LL
     flags: list[str] = []
     for index, chunk in enumerate(chunks, start=1):
         sources = {doc_id: texts[doc_id] for doc_id in dict.fromkeys(piece.doc_id for piece in chunk)}
-        bound = create_model("ExtractionReply", __base__=REPLY_MODEL)
-        bound.sources = sources
         messages = [{"role": "system", "content": system}, {"role": "user", "content": chunk_message(chunk)}]
         try:
-            reply, chunk_calls = client.structured(bound, messages, stage=f"extract:{index}/{len(chunks)}")
+            with binding(CHUNK_SOURCES, sources):
+                reply, chunk_calls = client.structured(REPLY_MODEL, messages, stage=f"extract:{index}/{len(chunks)}")
         except ReplyInvalid as exc:
             reply = _salvage(exc)
             chunk_calls = exc.calls
