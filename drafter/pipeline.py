@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from drafter import __version__
 from drafter.check import check_rationale
@@ -24,12 +26,28 @@ from drafter.models import (
 )
 from drafter.settings import Settings, load_settings
 
+if TYPE_CHECKING:
+    from drafter.llm import LLMClient
+
 
 @dataclass
 class DraftOptions:
+    """How to draft. One options object drafts a whole batch: the openai backend's client (its connection
+    pool and SSL context, ~50 ms to build) is made on first use and shared by every case, thread-safely."""
+
     reviewer: ReviewerCredentials = field(default_factory=ReviewerCredentials)
     backend: str = "offline"
     llm: Settings | None = None  # the endpoint of the openai backend (None: from the environment)
+    _client: LLMClient | None = field(default=None, init=False, repr=False, compare=False)
+    _client_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+
+    def llm_client(self) -> LLMClient:
+        from drafter.llm import LLMClient  # openai + instructor: ~3 s, only for the openai backend
+
+        with self._client_lock:
+            if self._client is None:
+                self._client = LLMClient(self.llm or load_settings(backend="openai"))
+            return self._client
 
 
 def draft_letter(case: CaseFile, options: DraftOptions | None = None) -> Determination:
@@ -64,10 +82,10 @@ def draft_letter_llm(case: CaseFile, options: DraftOptions) -> Determination:
     offline extractor or the template drafter, with a flag; an endpoint failure raises BackendError."""
     from drafter.draft.llm import draft_case_summary_llm, draft_rationale_llm  # openai + instructor: ~3 s
     from drafter.extract.llm import extract_llm
-    from drafter.llm import LLMClient, ReplyInvalid, prompt_hashes, total_cost
+    from drafter.llm import ReplyInvalid, prompt_hashes, total_cost
 
-    settings = options.llm or load_settings(backend="openai")
-    client = LLMClient(settings)
+    client = options.llm_client()
+    settings = client.settings
     calls: list[LLMCall] = []
     flags: list[str] = []
     try:
