@@ -63,14 +63,20 @@ def prompt_hashes() -> dict[str, str]:
 
 class CachedSchema(BaseModel):
     """Base of the reply models: the JSON schema is generated once per class (instructor asks for it on
-    every call, and generating it was ~30% of the client's CPU). Each caller gets its own copy."""
+    every call, and generating it was ~30% of the client's CPU). Each caller gets its own copy.
+
+    Instructor wraps the model in a new subclass on every call (`functools.wraps`, same fields, name and
+    docstring); the schema is cached under the wrapped class, so the wrappers share one entry."""
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return json.loads(_schema_text(cls, args, tuple(sorted(kwargs.items()))))
+        model = cls.__dict__.get("__wrapped__", cls)
+        if not (isinstance(model, type) and issubclass(model, CachedSchema)):
+            model = cls
+        return json.loads(_schema_text(model, args, tuple(sorted(kwargs.items()))))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=32)
 def _schema_text(model: type[CachedSchema], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> str:
     return json.dumps(super(CachedSchema, model).model_json_schema(*args, **dict(kwargs)))
 

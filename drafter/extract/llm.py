@@ -15,6 +15,7 @@ that disagree kept side by side and flagged in `CaseSummary.flags`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import types
@@ -133,8 +134,10 @@ def iter_reply_facts(reply: BaseModel) -> Iterator[tuple[str, QuotedFact]]:
             yield name, value
 
 
+@functools.lru_cache(maxsize=64)
 def _normalized(text: str) -> tuple[str, list[int]]:
-    """Text with whitespace runs collapsed to one space, and each kept character's original index."""
+    """Text with whitespace runs collapsed to one space, and each kept character's original index.
+    Cached: every quote of a reply is looked up in the same few documents (read-only result)."""
     chars: list[str] = []
     where: list[int] = []
     for index, char in enumerate(text):
