@@ -29,7 +29,18 @@ from drafter.evaluation.report import (
     write_markdown,
 )
 
-REPO = Path(__file__).resolve().parents[2]
+
+def project_root() -> Path:
+    """The repository holding evals/: the current folder or one above it (the eval suite is run from a
+    checkout), else the source tree of an editable install."""
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "evals" / "thresholds.toml").is_file():
+            return folder
+    return Path(__file__).resolve().parents[2]
+
+
+REPO = project_root()
 DEFAULT_DEV = REPO.parent / "shared" / "data" / "imr-letters" / "dev"
 DEFAULT_THRESHOLDS = REPO / "evals" / "thresholds.toml"
 DEFAULT_GOLD = REPO / "evals" / "gold"
@@ -80,8 +91,7 @@ def resolve_limits(path: Path | None) -> Limits:
         return load_limits(path)
     if DEFAULT_THRESHOLDS.is_file():
         return load_limits(DEFAULT_THRESHOLDS)
-    err.print("[yellow]no evals/thresholds.toml found: figures are reported but not checked[/yellow]")
-    return Limits(thresholds={}, targets={})
+    raise InputError(DEFAULT_THRESHOLDS, "not found: run `drafter eval` from the repository or pass --thresholds")
 
 
 def letters_suite(letters_dir: Path, items_file: Path, backend: Backend, predictions: Path | None = None,

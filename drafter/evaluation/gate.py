@@ -487,7 +487,7 @@ def main(argv: list[str] | None = None) -> None:
     as_json = "--json" in args
     paths = [Path(arg) for arg in args if arg != "--json"]
     if not paths:
-        dev = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "imr-letters" / "dev"
+        from drafter.evaluation.cli import DEFAULT_DEV as dev
         paths = [dev / "letters", dev / "items.jsonl"]
     report = run_gate_eval(paths[0], paths[1])
     print(json.dumps(report, indent=2) if as_json else render_gate_markdown(report))
