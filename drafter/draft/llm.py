@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, create_model, model_validator
 
-from drafter.check import check_rationale
+from drafter.check import Grounding, check_rationale
 from drafter.check.checks import conclusion_of, drugs_in, procedures_in, request_pattern
 from drafter.check.prose import all_verdicts, split_sentences
 from drafter.draft.template import draft_case_summary, draft_rationale, guideline_name, letter_date
@@ -81,8 +81,10 @@ def draft_rationale_llm(decision: ItemDecision, summary: CaseSummary, client: LL
     `reviewer_names` and `records` go to `check_rationale`.
     """
 
+    grounding = Grounding.build(decision, summary, records)  # the same for every draft of this item
+
     def check(text: str) -> CheckReport:
-        return check_rationale(text, decision, summary, reviewer_names, records)
+        return check_rationale(text, decision, summary, reviewer_names, records, grounding)
 
     if decision.outcome is None:
         rationale = draft_rationale(decision, summary)
