@@ -267,7 +267,7 @@ def test_rationale_concluding_on_another_item_is_reasked(fake: Any) -> None:
 @pytest.mark.parametrize(("conclusion", "names"), [
     ("Therefore, the requested thoracic MRI is not medically necessary.", True),
     ("Therefore, the request for MRI of the thoracic spine x1 is not medically necessary.", True),
-    ("Therefore, the request for MRI of the lumbar spine is not medically necessary.", False),
+    ("Therefore, a lumbar spine MRI is not medically necessary for this worker.", False),
     ("Therefore, the request for acupuncture of the thoracic spine is not medically necessary.", False),
     ("Therefore, the request for an MRI is not medically necessary.", False),  # which one? no region
 ])
