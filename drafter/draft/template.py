@@ -20,6 +20,7 @@ from drafter.models import (
     Outcome,
     PriorImaging,
     Rationale,
+    TreatmentCourse,
 )
 
 MODALITY_LABELS = {
@@ -258,7 +259,7 @@ def treatment_sentence(summary: CaseSummary) -> str:
     if not summary.treatments:
         return "Treatment to date is not documented."
     phrases = []
-    for course in summary.treatments:
+    for course in distinct_courses(summary.treatments):
         phrase = MODALITY_LABELS[course.modality]
         details = []
         if course.sessions is not None:
@@ -269,6 +270,20 @@ def treatment_sentence(summary: CaseSummary) -> str:
             details.append(RESPONSE_LABELS[course.response])
         phrases.append(phrase + (f" ({', '.join(details)})" if details else ""))
     return f"Treatment to date includes {join_words(phrases)}."
+
+
+def distinct_courses(courses: list[TreatmentCourse]) -> list[TreatmentCourse]:
+    """One entry per course: the same course noted in several records is told once, with the response any
+    record states; a mention without a visit count is dropped where a counted one of the modality exists."""
+    merged: dict[tuple[str, int | None, str | None], TreatmentCourse] = {}
+    for course in courses:
+        key = (course.modality, course.sessions, course.body_region)
+        known = merged.get(key)
+        if known is None or (known.response == "not_stated" and course.response != "not_stated"):
+            merged[key] = course
+    counted = {modality for modality, sessions, _ in merged if sessions is not None}
+    return [course for (modality, sessions, _), course in merged.items()
+            if sessions is not None or modality not in counted]
 
 
 def medication_phrase(medication: MedicationUse) -> str:
@@ -291,15 +306,23 @@ def imaging_phrase(study: PriorImaging) -> str:
     return phrase
 
 
+def unique(phrases: list[str]) -> list[str]:
+    return list(dict.fromkeys(phrases))
+
+
 def exam_sentences(summary: CaseSummary) -> list[str]:
     sentences = []
-    present = [NEURO_LABELS[finding.finding] + (f" ({finding.detail})" if finding.detail else "")
-               for finding in summary.neuro_findings if finding.present]
-    absent = [NEURO_LABELS[finding.finding] for finding in summary.neuro_findings if not finding.present]
+    present = unique([NEURO_LABELS[finding.finding] + (f" ({finding.detail})" if finding.detail else "")
+                      for finding in summary.neuro_findings if finding.present])
+    found_kinds = {finding.finding for finding in summary.neuro_findings if finding.present}
+    absent = unique([NEURO_LABELS[finding.finding] for finding in summary.neuro_findings if not finding.present])
     if present:
         sentences.append(f"Examination documented {join_words(present)}.")
     if absent:
-        sentences.append(f"The examination was negative for {join_words(absent)}.")
+        # Records that disagree (an earlier normal examination, a later abnormal one) are both reported.
+        disagree = present and any(f.finding in found_kinds for f in summary.neuro_findings if not f.present)
+        subject = "Another examination" if disagree else "The examination"
+        sentences.append(f"{subject} was negative for {join_words(absent)}.")
     if not summary.neuro_findings:
         sentences.append("Neurologic examination findings are not documented.")
     flags = [RED_FLAG_LABELS[flag.flag] for flag in summary.red_flags if flag.present]
