@@ -16,7 +16,8 @@ from drafter.models import CaseFile, CaseHeader, CaseSummary, Document
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "data" / "imr-letters" / "dev"
 LIST_FIELDS = ["diagnoses", "pain_scores", "treatments", "medications", "neuro_findings", "red_flags", "imaging",
-               "functional_status", "work_status", "monitoring", "surgeries", "planted_instructions"]
+               "functional_status", "work_status", "monitoring", "surgeries", "ur_certifications",
+               "planted_instructions"]
 
 
 def case_of(text: str) -> CaseFile:
@@ -552,3 +553,44 @@ def test_trigger_needles_cover_every_match() -> None:
             plain = {(m.start(), m.end()) for m in trigger.regex.finditer(text)
                      if m.start() == 0 or not scan.lower[m.start() - 1].isalnum()}
             assert plain <= fast, (name, [text[a:b] for a, b in plain - fast])
+
+
+# ---------------------------------------------------------------------------------------------
+# utilization review certifications
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "service", "sessions"), [
+    ("Utilization review modified the request for acupuncture to allow 4 sessions.", "acupuncture", 4),
+    ("The request for physical therapy was modified for an initial trial.", "physical therapy", None),
+    ("Physical therapy to the neck was previously modified to 6 visits as an initial course.",
+     "Physical therapy to the neck", 6),
+    ("Chiropractic care for 6 visits was authorized by the claims administrator.", "Chiropractic care for 6 visits",
+     6),
+    ("The prior review denied the MRI and gave modification for an initial 6 sessions of chiropractic for the "
+     "lumbar spine.", "chiropractic for the lumbar spine", 6),
+    ("In its utilization review the claims administrator partially approved a request for 12 sessions of "
+     "physical therapy as 8 sessions of the same.",
+     "physical therapy", 8),
+    ("Utilization review certified 6 of the 12 requested visits of physical therapy.", "physical therapy", 6),
+])
+def test_utilization_review_certifying_part_of_a_request_is_read(text: str, service: str, sessions: int | None):
+    found = extract(f"Low back pain since a fall. {text}").ur_certifications
+    assert [(c.service, c.sessions) for c in found] == [(service, sessions)]
+    assert all(text.find(c.evidence.quote) >= 0 for c in found)
+
+
+def test_every_service_of_a_modified_request_is_certified():
+    found = extract("Utilization review noted the request for physical therapy and acupuncture was modified to 4 "
+                    "visits each.").ur_certifications
+    assert [c.service for c in found] == ["physical therapy", "acupuncture"]
+
+
+@pytest.mark.parametrize("text", [
+    "Utilization review non-certified the request for physical therapy.",
+    "The appeal requested authorization for additional physical therapy twice a week.",
+    "A request for authorization of acupuncture for 6 sessions was received.",
+    "She was returned to modified duty and continues physical therapy.",
+])
+def test_denials_requests_and_modified_duty_are_not_certifications(text: str):
+    assert extract(f"Neck pain after lifting. {text}").ur_certifications == []

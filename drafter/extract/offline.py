@@ -50,6 +50,7 @@ from drafter.models import (
     SexFact,
     SurgeryRecord,
     TreatmentCourse,
+    URCertification,
     WorkStatus,
 )
 
@@ -146,6 +147,7 @@ def extract_offline(case: CaseFile) -> CaseSummary:
         summary.work_status += _work_status(d)
         summary.monitoring += _monitoring(d, summary.pain_scores)
         summary.surgeries += _surgeries(d)
+        summary.ur_certifications += _ur_certifications(d)
         summary.planted_instructions += _planted_instructions(d)
     summary.diagnoses = _unique(summary.diagnoses, lambda f: f.name.lower())
     summary.medications = _merge_medications(summary.medications)
@@ -908,6 +910,67 @@ def _surgeries(d: _Doc) -> list[SurgeryRecord]:
             evidence=d.evidence(m.start(), date_match.end() if date_match else m.end()),
         ))
     return _unique(found, lambda f: (f.procedure.lower(), f.status))
+
+
+# ---------------------------------------------------------------------------------------------
+# utilization review certifications
+# ---------------------------------------------------------------------------------------------
+
+
+def _ur_certifications(d: _Doc) -> list[URCertification]:
+    """Care the utilization review certified, in full or in part ("the request for acupuncture was modified to
+    6 sessions"): the disputed remainder of such a request comes after it."""
+    text = d.text
+    found: list[URCertification] = []
+    mentions: list[re.Match[str]] | None = None
+    for cue in P.UR_CERTIFIED.finditer(d.scan):
+        s = d.sentence(cue.start())
+        if not d.is_ur(s):
+            continue
+        if mentions is None:
+            mentions = [m for m in P.MODALITY.finditer(d.scan) if m.lastgroup in P.CERTIFIABLE]
+        in_sentence = [m for m in mentions if s.start <= m.start() < s.end]
+        before = [m for m in in_sentence if m.end() <= cue.start() and not P.DENIED.search(text, m.end(), cue.start())]
+        after = [m for m in in_sentence
+                 if m.start() >= cue.end() and not P.CERTIFIED_SERVICE_END.search(text, cue.end(), m.start())]
+        chosen: list[re.Match[str]] = []
+        if before and P.CERTIFIED_PASSIVE.search(text, max(s.start, cue.start() - 30), cue.start()):
+            chosen = [before[-1]]
+            for m in reversed(before[:-1]):  # "the request for physical therapy and acupuncture was modified"
+                if not P.SERVICE_LIST_GLUE.fullmatch(text, m.end(), chosen[0].start()):
+                    break
+                chosen.insert(0, m)
+        elif after:
+            chosen = [after[0]]
+        for m in chosen:
+            following = next((n.start() for n in in_sentence if n.start() > m.start()), s.end)
+            found.append(_certification(d, s, following, m, cue))
+    return _unique(found, lambda f: (f.service.lower(), f.sessions))
+
+
+def _certification(d: _Doc, s: Sentence, limit: int, mention: re.Match[str], cue: re.Match[str]) -> URCertification:
+    """The service as named (up to the next service, the decision or its reason) and the visits certified."""
+    text = d.text
+    horizon = min(limit, mention.end() + 80)
+    stop = P.CERTIFIED_SERVICE_END.search(text, mention.end(), horizon)
+    end = stop.start() if stop else horizon
+    if mention.start() < cue.start():
+        end = min(end, cue.start())
+    service = P.CERTIFIED_TRAILING_WORD.sub("", text[mention.start():end].strip(" ,."))
+    lo, hi = min(mention.start(), cue.start()), max(end, cue.end())
+    count = None
+    for c in P.CERTIFIED_COUNT.finditer(text, max(s.start, lo - 30), min(s.end, hi + 40)):
+        if P.DENIED.search(text, min(c.end(), cue.end()), max(c.start(), cue.start())):
+            continue
+        if P.CERTIFIED_AMOUNT.search(text, max(s.start, c.start() - 30), c.start()):
+            count = c
+            break
+        if count is None or abs(c.start() - cue.start()) < abs(count.start() - cue.start()):
+            count = c
+    if count:
+        lo, hi = min(lo, count.start()), max(hi, count.end())
+    return URCertification(service=service, sessions=to_int(count.group("digits") or count.group("n")) if count
+                           else None, evidence=d.evidence(lo, hi))
 
 
 def _planted_instructions(d: _Doc) -> list[PlantedInstruction]:

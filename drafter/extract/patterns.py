@@ -635,3 +635,32 @@ PLANTED = Trigger(
      "system instruction", "instruction", "system", "user", "to the", "to any", "new ", "approval mode", "mark",
      "<|", "[inst", "[/inst"),
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# utilization review certifications: care UR certified, in full or in part
+# ---------------------------------------------------------------------------------------------
+
+UR_CERTIFIED = Trigger(
+    r"(?<!non-)(?<!non)(?<!not )\b(?:modif(?:ied|ication)|(?<!request for )(?<!requested )(?<!requesting )"
+    r"(?<!prior )authoriz(?:ed|ation|e)\b|(?<!un)certifi(?:ed|cation)|approv(?:ed|al)|accommodat(?:ed|ing))\b"
+    r"(?!\s+(?:duty|work|activit\w*|regular))",
+    ("modif", "authoriz", "certifi", "approv", "accommodat"),
+)
+# The decision is passive ("PT was modified"): the service is named before it.
+CERTIFIED_PASSIVE = re.compile(r"\b(?:was|were|been|is|are|be)\s+(?:\w+\s+)?$", _I)
+# What ends a service named after the decision, or separates it from another decision.
+CERTIFIED_SERVICE_END = re.compile(
+    r"\b(?:due to|because|as|based on|given|since|secondary to|in accordance|with|which|that|and (?:the|a) request"
+    r"|was|were|had|has)\b|;|\bdenied\b|non-?certif|\bto\s+(?:allow|authori[sz]e|permit|certify|approve|an?\b|\d"
+    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b)", _I)
+DENIED = re.compile(r"\bdenied\b|non-?certif\w*|\bnot (?:medically necessary|certified|approved|authorized)\b", _I)
+# "6 of the 12 requested visits": the first number is the one certified.
+CERTIFIED_COUNT = re.compile(rf"\b(?P<n>{NUMBER})(?:\s*\((?P<digits>\d+)\))?[\s-]+(?:of\s+(?:the\s+)?{NUMBER}\s+)?"
+                             r"(?:\w+\s+){0,2}?(?:sessions?|visits?|treatments?)\b", _I)
+# The amount certified instead of the amount asked for: "modified to 6 visits", "approved as 6 sessions".
+CERTIFIED_AMOUNT = re.compile(r"\b(?:to|as|allow for|authorize)\b(?:\s+\w+){0,3}\s*$", _I)
+CERTIFIED_TRAILING_WORD = re.compile(r"\s+(?:to|and|or|for|of)$", _I)
+SERVICE_LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)", _I)
+CERTIFIABLE = frozenset({"physical_therapy", "occupational_therapy", "chiropractic", "acupuncture", "massage", "tens",
+                         "psychotherapy", "functional_restoration", "injection", "other"})
