@@ -594,3 +594,9 @@ def test_every_service_of_a_modified_request_is_certified():
 ])
 def test_denials_requests_and_modified_duty_are_not_certifications(text: str):
     assert extract(f"Neck pain after lifting. {text}").ur_certifications == []
+
+
+def test_a_requested_surgery_denied_for_lack_of_completed_care_was_not_done():
+    s = extract("The requested knee arthroscopy was previously denied due to a lack of therapy that has been "
+                "completed.")
+    assert [r.status for r in s.surgeries] == ["planned"]

@@ -894,9 +894,9 @@ def _surgeries(d: _Doc) -> list[SurgeryRecord]:
         if d.is_ur(s) or d.is_plan(s):
             status = "authorized" if P.SURGERY_AUTHORIZED.search(s.text) and not d.is_plan(s) else "planned"
             if (P.SURGERY_DONE.search(before) and not P.UR_CONTEXT.regex.search(before)) \
-                    or P.SURGERY_DONE_AFTER.match(text, m.end()) or P.SURGERY_DONE_AFTER.search(text, m.end(), s.end):
+                    or P.SURGERY_DONE_AFTER.match(text, m.end()) or _done_after(text, s, m):
                 status = "done"
-        elif P.SURGERY_DONE.search(s.text) or P.SURGERY_DONE_AFTER.search(text, m.end(), s.end):
+        elif P.SURGERY_DONE.search(s.text) or _done_after(text, s, m):
             status = "done"
         else:
             continue
@@ -971,6 +971,13 @@ def _certification(d: _Doc, s: Sentence, limit: int, mention: re.Match[str], cue
         lo, hi = min(lo, count.start()), max(hi, count.end())
     return URCertification(service=service, sessions=to_int(count.group("digits") or count.group("n")) if count
                            else None, evidence=d.evidence(lo, hi))
+
+
+def _done_after(text: str, s: Sentence, m: re.Match[str]) -> bool:
+    """'was performed' said of this procedure: in its clause, before the sentence turns to something else."""
+    _, right = clause_bounds(text, s, m.start(), m.end())
+    turn = P.SURGERY_CLAUSE_TURN.search(text, m.end(), right)
+    return P.SURGERY_DONE_AFTER.search(text, m.end(), turn.start() if turn else right) is not None
 
 
 def _planted_instructions(d: _Doc) -> list[PlantedInstruction]:

@@ -609,6 +609,8 @@ SURGERY_DONE = re.compile(
     _I,
 )
 SURGERY_DONE_AFTER = re.compile(r"\b(?:already|was|were|been)\s+(?:done|performed|completed)\b", _I)
+# The sentence turns to something else: "denied due to ... care that has been completed".
+SURGERY_CLAUSE_TURN = re.compile(r"\b(?:due to|because|since|given|that|which|who|as)\b|\bdenied\b|non-?certif", _I)
 SURGERY_AUTHORIZED = re.compile(r"(?<!non-)(?<!non)\b(?:authorized|approved|certified)\b", _I)
 
 PLANTED = Trigger(
