@@ -600,3 +600,10 @@ def test_a_requested_surgery_denied_for_lack_of_completed_care_was_not_done():
     s = extract("The requested knee arthroscopy was previously denied due to a lack of therapy that has been "
                 "completed.")
     assert [r.status for r in s.surgeries] == ["planned"]
+
+
+def test_a_bare_mention_of_therapy_for_another_region_is_kept():
+    s = extract("He completed six physical therapy visits for the left shoulder. Treatment has included "
+                "physical therapy, medication and home exercise.")
+    therapy = [(t.sessions, t.body_region) for t in s.treatments if t.modality == "physical_therapy"]
+    assert therapy == [(6, "shoulder"), (None, None)]

@@ -347,15 +347,17 @@ def _treatments(d: _Doc) -> list[TreatmentCourse]:
         if not (d.is_ur(s) or d.is_plan(s)):
             found += _sentence_treatments(d, s, mentions)
     found += _own_visits(d, set(mentions_by_sentence))
-    # A bare repeat of a modality ("physical therapy" with no count or response) adds nothing.
-    informative = {f.modality for f in found if f.sessions is not None or f.response != "not_stated"}
+    # A bare repeat of a modality for the same region ("physical therapy" with no count or response) adds
+    # nothing; therapy of another region (or of no stated region) is another course.
+    informative = {(f.modality, f.body_region) for f in found if f.sessions is not None or f.response != "not_stated"}
     kept: list[TreatmentCourse] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str | None]] = set()
     for f in found:
+        key = (f.modality, f.body_region)
         bare = f.sessions is None and f.response == "not_stated"
-        if bare and (f.modality in informative or f.modality in seen):
+        if bare and (key in informative or key in seen):
             continue
-        seen.add(f.modality)
+        seen.add(key)
         kept.append(f)
     return kept
 

@@ -262,11 +262,14 @@ TREATMENT_HISTORY = re.compile(
     r"|\bundergoing\b|\breceived\b|\bcompleted\b|\battended\b|\bprior\b|\bprevious\w*\b|\bpast\b",
     _I,
 )
+# "for the left shoulder": a side, not visits left over.
+_SIDE_OF = (r"(?:shoulder|knee|hip|wrist|hand|elbow|ankle|foot|feet|arm|leg|upper|lower|side|thumb|finger|heel"
+            r"|lumbar|cervical)")
 SESSIONS = re.compile(
     rf"\b(?:at least |approximately |about |over |a total of )?(?P<n>{NUMBER})(?:\s*\((?P<digits>\d+)\))?\s+"
     r"(?:(?:prior|previous|completed|additional|total)\s+)?(?:[A-Za-z/-]+\s+){0,3}?(?:sessions?|visits?|treatments"
     r"|injections?|blocks?|shots?)\b"
-    r"(?![^.;,]{0,40}\b(?:remaining|left|pending|requested|authorized|approved|certified)\b)",
+    rf"(?![^.;,]{{0,40}}\b(?:remaining|left(?!\s+{_SIDE_OF})|pending|requested|authorized|approved|certified)\b)",
     _I,
 )
 # Between two items of a plain list: a count, commas, "and" (no verb, no outcome).
