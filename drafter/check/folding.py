@@ -30,3 +30,26 @@ class Folded:
 def fold(text: str) -> tuple[str, bool]:
     """(text to match, folded): ASCII text lower-cased for the twins, other text as it is."""
     return (text.lower(), True) if text.isascii() else (text, False)
+
+
+def needle_finditer(pattern: re.Pattern[str], text: str, lowered: str,
+                    needles: tuple[str, ...]) -> list[re.Match[str]]:
+    """`pattern.finditer(text)`, tried only where one of the lower-case `needles` occurs in `lowered` (a
+    same-length lower-case copy of `text`). The same matches when every match of the pattern starts with a
+    needle and none is empty: a few `str.find` calls replace trying the pattern at every position."""
+    hits: set[int] = set()
+    for needle in needles:
+        position = lowered.find(needle)
+        while position >= 0:
+            hits.add(position)
+            position = lowered.find(needle, position + 1)
+    found: list[re.Match[str]] = []
+    end = 0
+    for position in sorted(hits):
+        if position < end:
+            continue
+        match = pattern.match(text, position)
+        if match:
+            found.append(match)
+            end = match.end()
+    return found

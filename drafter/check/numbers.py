@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from drafter.check.folding import Folded, fold
+from drafter.check.folding import Folded, fold, needle_finditer
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -44,42 +45,59 @@ PER_PERIOD = re.compile(r"^\s*(?:times?|x)?\s*(?:per|a|an|each|/)\s*(week|wk|day
 PERIODS = {"week": "per_week", "wk": "per_week", "day": "per_day", "dai": "per_day", "month": "per_month",
            "year": "per_year"}
 
-# References that are not claims about the case: (lower-case substrings one of which must occur, pattern).
+DIGITS = tuple("0123456789")
+# References that are not claims about the case: (lower-case substrings one of which must occur, or as a string:
+# its first character followed by one of the others; pattern; lower-case needles every match starts with, or ()
+# when a match may start elsewhere).
 REFERENCE_PARTS = (
-    (("page", "pg", "p."), r"\b(?:pages?|pgs?\.?|p\.|pp\.)\s*\d+(?:\s*(?:-|–|to|and|,)\s*\d+)*"),
+    (("page", "pg", "p."), r"\b(?:pages?|pgs?\.?|p\.|pp\.)\s*\d+(?:\s*(?:-|–|to|and|,)\s*\d+)*",
+     ("page", "pg", "p.", "pp.")),
     (("table", "figure", "chapter", "ch.", "section", "appendix", "box", "step", "grade", "type", "class", "phase",
       "level"),
      r"\b(?:tables?|figures?|chapters?|ch\.|sections?|appendix|box|step|grade|type|class|phase|level)\s+"
-     r"[IVX\d]+[A-Z]?(?:\s*[-.–]\s*\d+)*(?:\([a-z0-9]+\))*|\b(?:stage|grade|type)\s+[IVX]+\b"),
-    (("§",), r"§+\s*[\d.]+(?:\([a-z0-9]+\))*"),
-    (("97",), r"\b97\d\d(?:\.\d+)+(?:\s*\([a-z0-9]+\))*(?:\s*(?:-|–|to|through)\s*97\d\d(?:\.\d+)+)?"),
+     r"[IVX\d]+[A-Z]?(?:\s*[-.–]\s*\d+)*(?:\([a-z0-9]+\))*|\b(?:stage|grade|type)\s+[IVX]+\b",
+     ("table", "figure", "chapter", "ch.", "section", "appendix", "box", "step", "grade", "type", "class", "phase",
+      "level", "stage")),
+    (("§",), r"§+\s*[\d.]+(?:\([a-z0-9]+\))*", ()),
+    (("97",), r"\b97\d\d(?:\.\d+)+(?:\s*\([a-z0-9]+\))*(?:\s*(?:-|–|to|through)\s*97\d\d(?:\.\d+)+)?", ("97",)),
     (("labor", "lc", "ccr", "c.c.r", "title"),
      r"\b(?:labor\s+code|LC|CCR|C\.C\.R\.|title)\s*(?:section\s*)?\d+(?:\.\d+)*(?:\([a-z0-9]+\))*"
-     r"|\b\d+\s*(?:CCR|C\.C\.R\.)"),
+     r"|\b\d+\s*(?:CCR|C\.C\.R\.)", ("labor", "lc", "ccr", "c.c.r.", "title", *DIGITS)),
     (("(",), r"\((?:\d{1,2}|[a-z]{1,2})\)"
-             r"|\((?:[A-Za-z][A-Za-z'.&-]*(?:\s+[A-Za-z][A-Za-z'.&-]*){0,3},?\s+(?:19|20)\d\d[a-z]?(?:;\s*)?)+\)"),
-    (("cpt", "icd", "hcpcs"), r"\b(?:CPT|ICD(?:-?\d+)?(?:-CM)?|HCPCS)\s*(?:code\s*)?[A-Z]?\d[\w.]*"),
-    (("st ed", "nd ed", "rd ed", "th ed"), r"\b\d+(?:st|nd|rd|th)\s+ed(?:ition|\.)?"),
-    (("dsm",), r"\bDSM[-\s]?(?:IV|5|V)(?:-TR)?"),
-    (tuple(f"-{digit}" for digit in "0123456789"), r"\b[A-Z]{1,4}-\d{2,3}\b"),
-    (("[",), r"\[\d+(?:\s*[-,–]\s*\d+)*\]"),
-    (("edition", "revision", "update"), r"\b(?:19|20)\d\d\s+(?:edition|revision|update)\b"),
-    (tuple(f".{digit}" for digit in "0123456789"), r"\b\d+(?:\.\d+){2,}\b"),
+             r"|\((?:[A-Za-z][A-Za-z'.&-]*(?:\s+[A-Za-z][A-Za-z'.&-]*){0,3},?\s+(?:19|20)\d\d[a-z]?(?:;\s*)?)+\)", ()),
+    (("cpt", "icd", "hcpcs"), r"\b(?:CPT|ICD(?:-?\d+)?(?:-CM)?|HCPCS)\s*(?:code\s*)?[A-Z]?\d[\w.]*",
+     ("cpt", "icd", "hcpcs")),
+    (("st ed", "nd ed", "rd ed", "th ed"), r"\b\d+(?:st|nd|rd|th)\s+ed(?:ition|\.)?", DIGITS),
+    (("dsm",), r"\bDSM[-\s]?(?:IV|5|V)(?:-TR)?", ("dsm",)),
+    ("-0123456789", r"\b[A-Z]{1,4}-\d{2,3}\b", ()),
+    (("[",), r"\[\d+(?:\s*[-,–]\s*\d+)*\]", ()),
+    (("edition", "revision", "update"), r"\b(?:19|20)\d\d\s+(?:edition|revision|update)\b", ("19", "20")),
+    (".0123456789", r"\b\d+(?:\.\d+){2,}\b", DIGITS),
 )
-REFERENCES = tuple((triggers, Folded(pattern)) for triggers, pattern in REFERENCE_PARTS)
+
+
+def _gate(triggers: tuple[str, ...] | str) -> Callable[[str], object]:
+    """A test of whether lower-case text holds one of the triggers (a string: its first character followed by
+    one of the others, found by one regex search instead of one substring search per pair)."""
+    if isinstance(triggers, str):
+        return re.compile(re.escape(triggers[0]) + "[" + re.escape(triggers[1:]) + "]").search
+    return lambda lowered: any(trigger in lowered for trigger in triggers)
+
+
+REFERENCES = tuple((_gate(triggers), Folded(pattern), starts) for triggers, pattern, starts in REFERENCE_PARTS)
 
 
 def clear_references(text: str) -> str:
     """The text with page, table, chapter, regulation and literature references blanked (same length)."""
     lowered = text.lower()
     searched, folded = fold(text)
-    for triggers, pattern in REFERENCES:
-        for trigger in triggers:
-            if trigger in lowered:
-                spans = [match.span() for match in pattern.pick(folded).finditer(searched)]
-                text = blank_spans(text, spans)
-                searched = blank_spans(searched, spans) if folded else text
-                break
+    for gate, pattern, starts in REFERENCES:
+        if gate(lowered):
+            matches = (needle_finditer(pattern.lower, searched, searched, starts) if folded and starts
+                       else pattern.pick(folded).finditer(searched))
+            spans = [match.span() for match in matches]
+            text = blank_spans(text, spans)
+            searched = blank_spans(searched, spans) if folded else text
     return text
 
 
@@ -105,6 +123,7 @@ MONTH_NAMES = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
 WORD_DATE = re.compile(rf"\b({MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
 MONTH_YEAR = re.compile(rf"\b({MONTH_NAMES})\.?,?\s+(?:of\s+)?(\d{{4}})\b", re.I)
 DIGIT_DATE_HINT = re.compile(r"\d[/-]\d")
+MONTH_PATTERNS = [WORD_DATE, MONTH_YEAR]
 MONTH_HINTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTH_WORDS = frozenset({"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
                          "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
@@ -125,6 +144,9 @@ QUANTITY_DIGITS = re.compile(
     rf"(?P<lo>{LEADING_NUMBER})(?:\s*(?:-|–|(?i:to|through))\s*(?P<hi>{NUMBER}))?"
     r"(?P<suffix>\s*(?:%|(?i:percent)\b|(?i:x)\b)?)"
 )
+WORD_NUMBER_STARTS = ("two", "twe", "twi", "thirt", "thr", "fort", "four", "fift", "five", "six", "seven", "eight",
+                      "nine", "ten", "eleven", "one", "once")
+"""Needles every word WORD_NUMBER matches starts with."""
 SPELLED = frozenset(NUMBER_WORDS) - {"a", "an", "single"}
 LETTERS = re.compile(r"[a-z]+")
 
@@ -201,18 +223,35 @@ def find_dates(text: str) -> tuple[list[tuple[str, dt.date | tuple[int, int]]], 
     """Dates in the text (exact dates or (year, month)) and the text with them blanked out."""
     found: list[tuple[str, dt.date | tuple[int, int]]] = []
 
-    def collect(match: re.Match[str], pattern: re.Pattern[str]) -> str:
+    def collect(match: re.Match[str], pattern: re.Pattern[str]) -> bool:
         value = date_value(pattern, match)
-        if value is None:
-            return match.group(0)
-        found.append((match.group(0), value))
-        return " " * len(match.group(0))
+        if value is not None:
+            found.append((match.group(0), value))
+        return value is not None
+
+    def blank_dates(pattern: re.Pattern[str], text: str) -> str:
+        if not text.isascii():
+            return pattern.sub(lambda match: " " * len(match.group(0)) if collect(match, pattern) else match.group(0),
+                               text)
+        # lower() keeps the offsets of ASCII text: the month patterns are tried only where a month name starts
+        matches = needle_finditer(pattern, text, text.lower(), MONTH_HINTS) if pattern in MONTH_PATTERNS \
+            else pattern.finditer(text)
+        return blank_spans(text, [match.span() for match in matches if collect(match, pattern)])
 
     patterns = [ISO_DATE, NUMERIC_DATE] if DIGIT_DATE_HINT.search(text) else []
     if names_month(text):
-        patterns += [WORD_DATE, MONTH_YEAR]
+        patterns += MONTH_PATTERNS
     for pattern in patterns:
-        text = pattern.sub(lambda match, pattern=pattern: collect(match, pattern), text)
+        text = blank_dates(pattern, text)
+    return found, text
+    ascii_text = text.isascii()  # lower() keeps the offsets: try the month patterns only where a month starts
+    for pattern in (WORD_DATE, MONTH_YEAR):
+        if not ascii_text:
+            text = pattern.sub(lambda match, pattern=pattern: collect(match, pattern), text)
+            continue
+        spans = [match.span() for match in needle_finditer(pattern, text, text.lower(), MONTH_HINTS)
+                 if collect(match, pattern) != match.group(0)]
+        text = blank_spans(text, spans)
     return found, text
 
 
@@ -270,10 +309,11 @@ def find_quantities(text: str) -> list[Quantity]:
         text = blank(text, match.start(), match.end())
     if spells_numbers(text):  # the word-number pattern, on the lower-cased twin of ASCII text
         searched, folded = fold(text)
-        pattern = QUANTITY.pick(folded)
+        matches = (needle_finditer(QUANTITY.lower, searched, searched, (*DIGITS, *WORD_NUMBER_STARTS)) if folded
+                   else QUANTITY.pattern.finditer(searched))
     else:
-        searched, pattern = text, QUANTITY_DIGITS
-    for match in pattern.finditer(searched):
+        matches = QUANTITY_DIGITS.finditer(text)
+    for match in matches:
         lo_text, hi_text = match.group("lo"), match.group("hi")
         following = text[match.end():match.end() + 60]
         suffix = text[match.start("suffix"):match.end("suffix")]
@@ -296,17 +336,21 @@ VALUE_WORDS = Folded(rf"(?<![\w.])\b(?:{WORD_NUMBER})\b(?![\d])")
 one alternation of both would."""
 
 
+DECIMAL_PART = re.compile(r"(?<=\D)\.(\d+)")
+
+
 def all_values(text: str) -> set[float]:
     """Every number a grounding text states, in digits or words, with range ends and 'NxM' products."""
     values = {word_value(match.group(0)) for match in VALUE_DIGITS.finditer(text)}
     if spells_numbers(text):  # the word-number pattern, on the lower-cased twin of ASCII text
         searched, folded = fold(text)
-        for match in VALUE_WORDS.pick(folded).finditer(searched):
+        for match in (needle_finditer(VALUE_WORDS.lower, searched, searched, WORD_NUMBER_STARTS) if folded
+                      else VALUE_WORDS.pattern.finditer(searched)):
             token = match.group(0)
             if token.lower() in ("a", "an", "single"):
                 continue
             values.add(word_value(token))
-    for match in re.finditer(r"(?<=\D)\.(\d+)", text):
+    for match in needle_finditer(DECIMAL_PART, text, text, (".",)):
         values.add(float("0." + match.group(1)))
     return values
 
