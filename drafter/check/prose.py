@@ -92,7 +92,8 @@ def clause_before(sentence: str, position: int, folded: bool = False) -> str:
 
 def verdicts(sentence: str, sentence_index: int = 0) -> list[Verdict]:
     """Every statement of (non-)necessity about a request in one sentence, with its polarity."""
-    if not any(word in sentence.lower() for word in VERDICT_HINTS):
+    lowered = sentence.lower()
+    if not any(word in lowered for word in VERDICT_HINTS):
         return []
     sentence, folded = fold(sentence)
     negation, hypothetical_cue, condition_after = NEGATION.pick(folded), HYPOTHETICAL.pick(folded), \
