@@ -111,6 +111,33 @@ def dump_json(value: object) -> bytes:
     return adapter.dump_json(value, indent=2) + b"\n"
 
 
+BackendOpt = Annotated[Backend | None, typer.Option(
+    help="offline: no LLM; openai: an OpenAI-compatible endpoint. Default: openai when an API key "
+         "(OPENAI_API_KEY, --api-key) or a base URL is set, else offline.")]
+BaseUrlOpt = Annotated[str | None, typer.Option(
+    help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (env OPENAI_BASE_URL).")]
+ModelOpt = Annotated[str | None, typer.Option(help="Model name (env DRAFTER_MODEL).")]
+ApiKeyOpt = Annotated[str | None, typer.Option(help="API key (env OPENAI_API_KEY).")]
+ConfigOpt = Annotated[Path | None, typer.Option(help="TOML file with an \\[llm] table (env DRAFTER_CONFIG).")]
+LicensureOpt = Annotated[str, typer.Option(help="Reviewer's state(s) of licensure.")]
+SpecialtyOpt = Annotated[str, typer.Option(help="Reviewer's certification/specialty.")]
+OrganizationOpt = Annotated[str | None, typer.Option(help="Reviewing organization's name.")]
+BoilerplateOpt = Annotated[Path | None, typer.Option(
+    help="File with the organization's own 'how the determination was made' text.")]
+
+
+def draft_options(backend: Backend | None, base_url: str | None, model: str | None, api_key: str | None,
+                  config: Path | None, licensure: str, specialty: str):
+    """The pipeline options of `draft` and `batch`: the backend's settings and the reviewer's credentials."""
+    from drafter.pipeline import DraftOptions
+    from drafter.settings import load_settings
+
+    settings = load_settings(config, backend=backend.value if backend else None, base_url=base_url, model=model,
+                             api_key=api_key)
+    return DraftOptions(reviewer=ReviewerCredentials(licensure=licensure, specialty=specialty),
+                        backend=settings.backend, llm=settings)
+
+
 # ---------------------------------------------------------------------------------------------
 # commands
 # ---------------------------------------------------------------------------------------------
@@ -122,33 +149,23 @@ def draft(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Output file (one case) or folder (several).")] = None,
-    backend: Annotated[Backend | None, typer.Option(
-        help="offline: no LLM; openai: an OpenAI-compatible endpoint. Default: openai when an API key "
-             "(OPENAI_API_KEY, --api-key) or a base URL is set, else offline.")] = None,
-    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. "
-                                                      "http://127.0.0.1:8080/v1 (env OPENAI_BASE_URL).")] = None,
-    model: Annotated[str | None, typer.Option(help="Model name (env DRAFTER_MODEL).")] = None,
-    api_key: Annotated[str | None, typer.Option(help="API key (env OPENAI_API_KEY).")] = None,
-    config: Annotated[Path | None, typer.Option(help="TOML file with an [llm] table (env DRAFTER_CONFIG).")]
-    = None,
-    licensure: Annotated[str, typer.Option(help="Reviewer's state(s) of licensure.")] = "California",
-    specialty: Annotated[str, typer.Option(help="Reviewer's certification/specialty.")]
-    = "Physical Medicine & Rehabilitation",
-    organization: Annotated[str | None, typer.Option(help="Reviewing organization's name.")] = None,
-    boilerplate: Annotated[Path | None, typer.Option(
-        help="File with the organization's own 'how the determination was made' text.")] = None,
+    backend: BackendOpt = None,
+    base_url: BaseUrlOpt = None,
+    model: ModelOpt = None,
+    api_key: ApiKeyOpt = None,
+    config: ConfigOpt = None,
+    licensure: LicensureOpt = "California",
+    specialty: SpecialtyOpt = "Physical Medicine & Rehabilitation",
+    organization: OrganizationOpt = None,
+    boilerplate: BoilerplateOpt = None,
 ) -> None:
     """Draft the Final Determination Letter for each case."""
     from drafter.ingest import load_case
-    from drafter.pipeline import DraftOptions, draft_letter
+    from drafter.pipeline import draft_letter
     from drafter.render import SUFFIXES, render_bytes
-    from drafter.settings import load_settings
 
     style = LetterStyle.from_options(organization, boilerplate)
-    settings = load_settings(config, backend=backend.value if backend else None, base_url=base_url, model=model,
-                             api_key=api_key)
-    options = DraftOptions(reviewer=ReviewerCredentials(licensure=licensure, specialty=specialty),
-                           backend=settings.backend, llm=settings)
+    options = draft_options(backend, base_url, model, api_key, config, licensure, specialty)
     several = len(cases) > 1
     if several and output is not None and output.exists() and not output.is_dir():
         raise DrafterError(f"{output.name}: several cases need an output folder, not a file")
@@ -192,35 +209,25 @@ def batch(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Letter format (a JSON copy is always written).")]
     = Format.text,
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="Cases drafted at once.")] = 4,
-    backend: Annotated[Backend | None, typer.Option(
-        help="offline: no LLM; openai: an OpenAI-compatible endpoint. Default: openai when an API key "
-             "(OPENAI_API_KEY, --api-key) or a base URL is set, else offline.")] = None,
-    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. "
-                                                      "http://127.0.0.1:8080/v1 (env OPENAI_BASE_URL).")] = None,
-    model: Annotated[str | None, typer.Option(help="Model name (env DRAFTER_MODEL).")] = None,
-    api_key: Annotated[str | None, typer.Option(help="API key (env OPENAI_API_KEY).")] = None,
-    config: Annotated[Path | None, typer.Option(help="TOML file with an [llm] table (env DRAFTER_CONFIG).")]
-    = None,
-    licensure: Annotated[str, typer.Option(help="Reviewer's state(s) of licensure.")] = "California",
-    specialty: Annotated[str, typer.Option(help="Reviewer's certification/specialty.")]
-    = "Physical Medicine & Rehabilitation",
-    organization: Annotated[str | None, typer.Option(help="Reviewing organization's name.")] = None,
-    boilerplate: Annotated[Path | None, typer.Option(
-        help="File with the organization's own 'how the determination was made' text.")] = None,
+    backend: BackendOpt = None,
+    base_url: BaseUrlOpt = None,
+    model: ModelOpt = None,
+    api_key: ApiKeyOpt = None,
+    config: ConfigOpt = None,
+    licensure: LicensureOpt = "California",
+    specialty: SpecialtyOpt = "Physical Medicine & Rehabilitation",
+    organization: OrganizationOpt = None,
+    boilerplate: BoilerplateOpt = None,
 ) -> None:
     """Draft every case in a folder; a killed run resumes where it stopped. Exit 1 if any case failed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from drafter.batch import find_cases, run_batch
     from drafter.logs import log_to_file
-    from drafter.pipeline import DraftOptions, draft_letter
-    from drafter.settings import load_settings
+    from drafter.pipeline import draft_letter
 
     style = LetterStyle.from_options(organization, boilerplate)
-    settings = load_settings(config, backend=backend.value if backend else None, base_url=base_url, model=model,
-                             api_key=api_key)
-    options = DraftOptions(reviewer=ReviewerCredentials(licensure=licensure, specialty=specialty),
-                           backend=settings.backend, llm=settings)
+    options = draft_options(backend, base_url, model, api_key, config, licensure, specialty)
     total = len(find_cases(input_dir, exclude=output))
     output.mkdir(parents=True, exist_ok=True)
     handler = log_to_file(output / "batch.log")
