@@ -11,7 +11,7 @@ from functools import lru_cache
 from itertools import combinations
 
 from drafter.check import lexicon, numbers
-from drafter.check.folding import Folded, fold
+from drafter.check.folding import Folded, fold, needle_finditer
 from drafter.check.prose import Verdict, all_verdicts
 from drafter.models import (
     CaseSummary,
@@ -800,14 +800,17 @@ def contradiction(sentence: str, label: str) -> CheckResult:
 # ---------------------------------------------------------------------------------------------
 
 NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
-REVIEWER_PATTERNS = (  # (substrings one of which must occur, pattern): the pattern runs only if one does
-    (("Dr", "Doctor"), re.compile(rf"\b(?:Dr|Doctor)\.?\s+{NAME}")),
+REVIEWER_PATTERNS = (  # (substrings one of which must occur, pattern, needles every match starts with or ()):
+    # the pattern runs only if a substring occurs, and only where a needle starts if there are needles
+    (("Dr", "Doctor"), re.compile(rf"\b(?:Dr|Doctor)\.?\s+{NAME}"), ("Dr", "Doctor")),
     (("MD", "M.D", "DO", "D.O", "PhD", "Ph.D", "DC", "D.C", "FAAPMR", "MPH"),
-     re.compile(rf"\b{NAME}(?:\s+[A-Z]\.)?\s+{NAME},?\s+(?:M\.?D\.?|D\.?O\.?|Ph\.?D\.?|D\.?C\.?|FAAPMR|MPH)\b")),
+     re.compile(rf"\b{NAME}(?:\s+[A-Z]\.)?\s+{NAME},?\s+(?:M\.?D\.?|D\.?O\.?|Ph\.?D\.?|D\.?C\.?|FAAPMR|MPH)\b"), ()),
     (("reviewed", "signed", "prepared", "written", "authored", "determined"),
-     re.compile(rf"\b(?:reviewed|signed|prepared|written|authored|determined)\s+by\s+{NAME}")),
-    (("I,",), re.compile(rf"\bI,\s+{NAME}")),
-    (("reviewer",), re.compile(rf"\b(?:reviewer|physician\s+reviewer|expert\s+reviewer)\s*(?:,|:)?\s+{NAME}\s+{NAME}")),
+     re.compile(rf"\b(?:reviewed|signed|prepared|written|authored|determined)\s+by\s+{NAME}"),
+     ("reviewed", "signed", "prepared", "written", "authored", "determined")),
+    (("I,",), re.compile(rf"\bI,\s+{NAME}"), ()),
+    (("reviewer",), re.compile(rf"\b(?:reviewer|physician\s+reviewer|expert\s+reviewer)\s*(?:,|:)?\s+{NAME}\s+{NAME}"),
+     ("reviewer", "physician", "expert")),
 )
 
 
@@ -815,8 +818,10 @@ CREDENTIALS = frozenset({"MD", "DO", "PHD", "DC", "MPH", "FAAPMR", "DPM", "PSYD"
 
 
 def check_reviewer_name(text: str, reviewer_names: Sequence[str]) -> CheckResult:
-    for triggers, pattern in REVIEWER_PATTERNS:
-        match = pattern.search(text) if any(trigger in text for trigger in triggers) else None
+    for triggers, pattern, starts in REVIEWER_PATTERNS:
+        if not any(trigger in text for trigger in triggers):
+            continue
+        match = next(iter(needle_finditer(pattern, text, text, starts)), None) if starts else pattern.search(text)
         if match:
             return CheckResult(check="reviewer_name", passed=False, detail=f"names a person: {match.group(0)!r}")
     for name in reviewer_names:
