@@ -181,14 +181,18 @@ _REGION = re.compile(
     "|".join(rf"(?P<{name}>\b(?:{terms})\b)" for name, terms in _REGION_TERMS),
     re.IGNORECASE,
 )
+_REGION_TWIN = re.compile(_REGION.pattern.lower().replace("(?p<", "(?P<"))
+"""_REGION's lower-case twin without IGNORECASE: on lower-cased ASCII text, the same matches, faster."""
 _SPINE_LEVEL = re.compile(r"^[CLTS]\d", re.IGNORECASE)
 
 
 def regions_in(text: str, start: int = 0, end: int | None = None) -> Iterator[BodyRegion]:
     """The body regions named in text[start:end], in order."""
-    for match in _REGION.finditer(text, start, len(text) if end is None else end):
+    pattern, searched = (_REGION_TWIN, text.lower()) if text.isascii() else (_REGION, text)
+    for match in pattern.finditer(searched, start, len(text) if end is None else end):
         # Spinal levels are case-sensitive ("L5", not "l5"); a lower-case hit is an ordinary word.
-        if not (_SPINE_LEVEL.match(match.group(0)) and not match.group(0)[0].isupper()):
+        word = text[match.start():match.end()]
+        if not (_SPINE_LEVEL.match(word) and not word[0].isupper()):
             yield match.lastgroup  # type: ignore[misc]
 
 
