@@ -137,11 +137,20 @@ def letter(summary: CaseSummary, items: list[DeterminationItem], case_summary: s
     )
 
 
-def determination_item(ur_guideline: str | None, decision: ItemDecision, rationale: Rationale,
-                       report: CheckReport) -> DeterminationItem:
+NO_RULE = "no guideline rule covers this service; the reviewer decides"
+
+
+def review_reasons(report: CheckReport, decision: ItemDecision, no_outcome: str = NO_RULE) -> list[str]:
+    """Why an item needs the reviewer: no outcome (first), then every failed check."""
     reasons = [f"{result.check}: {result.detail}" for result in report.results if not result.passed]
     if decision.outcome is None:
-        reasons.insert(0, decision.note or "no guideline rule covers this service; the reviewer decides")
+        reasons.insert(0, decision.note or no_outcome)
+    return reasons
+
+
+def determination_item(ur_guideline: str | None, decision: ItemDecision, rationale: Rationale,
+                       report: CheckReport) -> DeterminationItem:
+    reasons = review_reasons(report, decision)
     return DeterminationItem(
         item_id=decision.item_id,
         item=decision.request,

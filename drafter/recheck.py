@@ -15,6 +15,7 @@ from drafter.check import check_rationale
 from drafter.errors import InputError
 from drafter.ingest import read_document_text
 from drafter.models import CaseSummary, Determination, DeterminationItem, ItemDecision, Outcome
+from drafter.pipeline import review_reasons
 
 _LABELS = {"upheld": Outcome.UPHELD, "overturned": Outcome.OVERTURNED, "reviewer to decide": None}
 _ITEM_HEADING = re.compile(r"^(?:#+\s*|\*\*)?(?P<item>.+?):\s*(?P<label>Upheld|Overturned|Reviewer to decide)"
@@ -68,9 +69,7 @@ def recheck(determination: Determination, summary: CaseSummary, decisions: Seque
             raise InputError("letter", f"item '{item.item_id}' has no decision in the summary/decisions given")
         stated = decision.model_copy(update={"outcome": item.outcome})
         report = check_rationale(item.rationale, stated, summary, reviewer_names, records)
-        reasons = [f"{result.check}: {result.detail}" for result in report.results if not result.passed]
-        if item.outcome is None:
-            reasons.insert(0, decision.note or "no outcome stated; the reviewer decides")
+        reasons = review_reasons(report, stated, no_outcome="no outcome stated; the reviewer decides")
         updated = item.model_copy(update={"checks": report.results, "needs_review": bool(reasons),
                                           "review_reasons": reasons})
         rechecked.append(RecheckedItem(item=updated, rule_outcome=decision.outcome))

@@ -66,7 +66,7 @@ def header_rows(determination: Determination) -> list[tuple[str, str]]:
 
 
 @cache
-def _default_boilerplate() -> str:
+def default_boilerplate() -> str:
     return resources.files("drafter.render").joinpath("templates/boilerplate.txt").read_text("utf-8").strip()
 
 
@@ -90,7 +90,7 @@ def _render_template(name: str, determination: Determination, style: LetterStyle
     text = _template(name).render(
         d=determination,
         header_rows=header_rows(determination),
-        boilerplate=style.boilerplate or _default_boilerplate(),
+        boilerplate=style.boilerplate or default_boilerplate(),
         organization=style.organization,
         outcome_label=outcome_label,
     )

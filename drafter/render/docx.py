@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from importlib import resources
 
 import docx
 from docx.shared import Pt
 
 from drafter.models import Determination
-from drafter.render import LetterStyle, header_rows, outcome_label
+from drafter.render import LetterStyle, default_boilerplate, header_rows, outcome_label
 
 FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -35,9 +34,7 @@ def render_docx(determination: Determination, style: LetterStyle) -> bytes:
         paragraph.add_run(value)
 
     document.add_heading("HOW THE IMR FINAL DETERMINATION WAS MADE", level=2)
-    boilerplate = style.boilerplate or resources.files("drafter.render").joinpath(
-        "templates/boilerplate.txt").read_text("utf-8").strip()
-    document.add_paragraph(boilerplate)
+    document.add_paragraph(style.boilerplate or default_boilerplate())
     document.add_paragraph("The Expert Reviewer has the following credentials:")
     document.add_paragraph(f"State(s) of Licensure: {determination.reviewer.licensure}")
     document.add_paragraph(f"Certification(s)/Specialty: {determination.reviewer.specialty}")
