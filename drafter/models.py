@@ -324,6 +324,14 @@ class RequestDetails(Artifact):
     numbers: list[str] = Field(default=[], description="Every number written in the request.")
 
 
+class CitedDocument(Artifact):
+    """A further MTUS document a citation rests on, after its first one."""
+
+    document: str = Field(description="e.g. 'Chronic Pain Medical Treatment'")
+    edition: str = Field(description="e.g. '2016'")
+    sections: list[str] = []
+
+
 class GuidelineCitation(Artifact):
     """A guideline section as the letters cite it."""
 
@@ -331,13 +339,19 @@ class GuidelineCitation(Artifact):
     document: str = Field(description="e.g. 'Chronic Pain Medical Treatment'")
     edition: str = Field(description="e.g. '2016'")
     sections: list[str] = []
+    also: list[CitedDocument] = Field(
+        default=[], description="Further MTUS documents the decision rests on, printed after the first as the "
+        "letters do ('..., and Chronic Pain Medical Treatment 2016, Section(s): ...'); MTUS citations only.")
 
     def letter_text(self) -> str:
         if self.source == "MTUS":
-            text = f"Decision based on MTUS {self.document} {self.edition}"
-            if self.sections:
-                text += ", Section(s): " + ", ".join(self.sections)
-            return text + "."
+            parts = []
+            for cited in (self, *self.also):
+                part = f"{cited.document} {cited.edition}"
+                if cited.sections:
+                    part += ", Section(s): " + ", ".join(cited.sections)
+                parts.append(part)
+            return "Decision based on MTUS " + ", and ".join(parts) + "."
         detail = f" {', '.join(self.sections)}" if self.sections else ""
         return f"Decision based on Non-MTUS Citation {self.document} ({self.edition}){detail}."
 
