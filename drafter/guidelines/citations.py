@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from drafter.models import CaseHeader, GuidelineCitation
+from drafter.models import CaseHeader, CitedDocument, GuidelineCitation
 
 ERA_B_START = dt.date(2016, 7, 28)
 ERA_C_START = dt.date(2017, 12, 1)
@@ -88,6 +88,14 @@ def opioids(era: GuidelineEra, section_2016: str, section_2009: str) -> Guidelin
 def acoem(chapter: str, *sections: str) -> GuidelineCitation:
     return GuidelineCitation(source="MTUS", document=chapter, edition=CHAPTER_EDITIONS.get(chapter, "2004"),
                              sections=list(sections))
+
+
+def together(first: GuidelineCitation, *further: GuidelineCitation) -> GuidelineCitation:
+    """One MTUS citation naming several documents in order, as the letters print them ('Decision based on MTUS
+    Low Back Complaints 2004, Section(s): Summary, and Chronic Pain Medical Treatment 2016, Section(s): ...')."""
+    also = [CitedDocument(document=cited.document, edition=cited.edition, sections=cited.sections)
+            for cited in further]
+    return first.model_copy(update={"also": [*first.also, *also]})
 
 
 def acupuncture() -> GuidelineCitation:

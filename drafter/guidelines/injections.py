@@ -2,6 +2,11 @@
 radiofrequency ablation, platelet-rich plasma (MTUS Chronic Pain Medical Treatment Guidelines, 'Epidural
 steroid injections (ESIs)', 'Facet blocks'; ACOEM 2004 chapter 12; ODG where the MTUS is silent).
 
+Citation: for the low back, the letters cite the ACOEM Low Back Complaints chapter first (its summary table
+rates epidural and facet injections) and the chronic pain guideline's section after it: 002, 105, 111, 181
+(the domain notes, sections 4.22 and 4.23, name ACOEM chapter 12 as the MTUS source of both). The neck has no
+such support in the letters, so cervical injections cite the chronic pain guideline alone.
+
 Criteria confirmed against dev letters quoting the guidelines:
 - ESI: radiculopathy documented on examination and corroborated by imaging or electrodiagnostic testing,
   after failed conservative care (exercise, physical methods, NSAIDs, muscle relaxants): 105, 111, 181;
@@ -13,6 +18,7 @@ Criteria confirmed against dev letters quoting the guidelines:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from drafter.guidelines import citations, common
 from drafter.guidelines.facts import (
@@ -24,7 +30,7 @@ from drafter.guidelines.facts import (
     treatments,
 )
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
-from drafter.models import BodyRegion
+from drafter.models import BodyRegion, GuidelineCitation
 
 
 def spine_regions(context: Context) -> tuple[BodyRegion, ...]:
@@ -33,6 +39,20 @@ def spine_regions(context: Context) -> tuple[BodyRegion, ...]:
     for segment in segments:
         regions.extend(SPINE_NEURO_REGIONS[segment])
     return tuple(regions)
+
+
+def spinal_injection_citation(section: str) -> Callable[[Context], GuidelineCitation]:
+    """The chronic pain guideline's section, after the ACOEM Low Back chapter for an injection in the low back
+    (a request naming no spinal region is taken as lumbar, as `spine_regions` does)."""
+
+    def cite(context: Context) -> GuidelineCitation:
+        section_cited = citations.chronic_pain(context.era, section)
+        segments = [region for region in context.details.body_regions if region in SPINE_NEURO_REGIONS]
+        if segments and "lumbar" not in segments:
+            return section_cited
+        return citations.together(citations.acoem(citations.LOW_BACK, "Summary"), section_cited)
+
+    return cite
 
 
 def radiculopathy_on_exam(context: Context) -> Check:
@@ -83,11 +103,11 @@ EPIDURAL = register(Rule(
     rule_id="epidural-steroid-injection",
     category="epidural_steroid_injection",
     title="Epidural steroid injections",
-    citation=lambda context: citations.chronic_pain(context.era, "Epidural steroid injections (ESIs)"),
+    citation=spinal_injection_citation("Epidural steroid injections (ESIs)"),
     summary=(
-        "The MTUS chronic pain guidelines offer epidural steroid injections as an option for radicular "
-        "pain, to help progress in an "
-        "active treatment programme. Radiculopathy must be shown on examination and confirmed by imaging or "
+        "The MTUS chronic pain guidelines (and, for the low back, ACOEM's low back chapter) offer epidural "
+        "steroid injections as an option for radicular pain, to help progress in an active treatment "
+        "programme. Radiculopathy must be shown on examination and confirmed by imaging or "
         "electrodiagnostic testing, and the pain must have resisted conservative care such as exercise, "
         "physical methods, NSAIDs and muscle relaxants. A repeat injection needs at least half the pain "
         "gone, "
@@ -133,7 +153,7 @@ FACET = register(Rule(
     rule_id="facet-injections",
     category="facet_injections",
     title="Facet joint injections, medial branch blocks and radiofrequency ablation",
-    citation=lambda context: citations.chronic_pain(context.era, "Facet blocks"),
+    citation=spinal_injection_citation("Facet blocks"),
     summary=(
         "ACOEM rates facet joint steroid injections as of questionable merit for back pain. The MTUS "
         "chronic pain "

@@ -1,0 +1,88 @@
+"""Which guideline documents a decision cites, and in which order: the chapter a reader of the letter sees
+first. Synthetic cases, written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from drafter.guidelines.registry import decide_item
+from drafter.models import (
+    CaseHeader,
+    CaseSummary,
+    CitedDocument,
+    CriterionStatus,
+    DisputedItem,
+    Evidence,
+    GuidelineCitation,
+    NeuroFinding,
+    Outcome,
+    PriorImaging,
+    TreatmentCourse,
+)
+
+UR_DATE = dt.date(2016, 12, 1)
+
+
+def evidence(sentence: str) -> Evidence:
+    return Evidence(doc_id="D1", start=0, end=len(sentence), quote=sentence)
+
+
+def decide(request: str, *, injury: dt.date = dt.date(2016, 3, 1), ur_date: dt.date = UR_DATE, **facts):
+    item = DisputedItem(item_id="item-1", request=request)
+    summary = CaseSummary(case_id="T", header=CaseHeader(date_of_injury=injury, ur_denial_date=ur_date),
+                          documents=[], disputed_items=[item], extractor="test", **facts)
+    return decide_item(item, summary)
+
+
+def status(decision, criterion_id: str) -> CriterionStatus:
+    return next(result.status for result in decision.criteria if result.criterion_id == criterion_id)
+
+
+def test_a_citation_of_several_documents_prints_them_in_order_as_the_letters_do():
+    citation = GuidelineCitation(source="MTUS", document="Low Back Complaints", edition="2004", sections=["Summary"],
+                                 also=[CitedDocument(document="Chronic Pain Medical Treatment", edition="2016",
+                                                     sections=["Facet blocks"])])
+    assert citation.letter_text() == ("Decision based on MTUS Low Back Complaints 2004, Section(s): Summary, and "
+                                      "Chronic Pain Medical Treatment 2016, Section(s): Facet blocks.")
+
+
+RADICULOPATHY = {
+    "neuro_findings": [NeuroFinding(evidence=evidence("Reduced sensation in the left calf."),
+                                    finding="sensory_deficit", present=True, body_region="lower_extremity",
+                                    detail=None)],
+    "imaging": [PriorImaging(evidence=evidence("Lumbar MRI showed a disc protrusion."), modality="mri",
+                             body_region="lumbar", date=None, finding="protrusion")],
+    "treatments": [TreatmentCourse(evidence=evidence("Therapy did not help the back."), modality="physical_therapy",
+                                   sessions=8, body_region="lumbar", response="not_improved")],
+}
+
+
+@pytest.mark.parametrize("request_text, criterion", [
+    ("Lumbar epidural steroid injection L5-S1", "corroborated"),
+    ("Transforaminal epidural injection", "corroborated"),
+    ("Facet joint injections L4-5", "non_radicular"),
+])
+def test_low_back_injections_cite_the_acoem_low_back_chapter_before_the_chronic_pain_section(request_text,
+                                                                                              criterion):
+    decision = decide(request_text, **RADICULOPATHY)
+    assert decision.citation.document == "Low Back Complaints"
+    assert [cited.document for cited in decision.citation.also] == ["Chronic Pain Medical Treatment"]
+    assert decision.citation.letter_text().startswith("Decision based on MTUS Low Back Complaints 2004, Section(s): "
+                                                      "Summary, and Chronic Pain Medical Treatment 2016")
+    # The criteria are unchanged by the citation: the lumbar case above is radicular and corroborated.
+    expected = CriterionStatus.MET if criterion == "corroborated" else CriterionStatus.NOT_MET
+    assert status(decision, criterion) == expected
+
+
+def test_a_low_back_injection_before_july_2016_cites_the_2009_chronic_pain_guideline_second():
+    decision = decide("Lumbar epidural steroid injection L5-S1", ur_date=dt.date(2015, 6, 1), **RADICULOPATHY)
+    assert decision.citation.also[0].edition == "2009"
+
+
+def test_a_cervical_epidural_injection_cites_the_chronic_pain_guideline_alone():
+    decision = decide("Cervical epidural steroid injection C5-6")
+    assert decision.citation.document == "Chronic Pain Medical Treatment"
+    assert decision.citation.also == []
+    assert decision.outcome == Outcome.UPHELD
