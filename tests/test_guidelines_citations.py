@@ -41,11 +41,13 @@ def status(decision, criterion_id: str) -> CriterionStatus:
 
 
 def test_a_citation_of_several_documents_prints_them_in_order_as_the_letters_do():
-    citation = GuidelineCitation(source="MTUS", document="Low Back Complaints", edition="2004", sections=["Summary"],
+    citation = GuidelineCitation(source="MTUS", document="Knee Complaints", edition="2004", sections=["Table 13-6"],
                                  also=[CitedDocument(document="Chronic Pain Medical Treatment", edition="2016",
-                                                     sections=["Facet blocks"])])
-    assert citation.letter_text() == ("Decision based on MTUS Low Back Complaints 2004, Section(s): Summary, and "
-                                      "Chronic Pain Medical Treatment 2016, Section(s): Facet blocks.")
+                                                     sections=["Physical medicine"]),
+                                       CitedDocument(document="Acupuncture Treatment", edition="2007")])
+    assert citation.letter_text() == ("Decision based on MTUS Knee Complaints 2004, Section(s): Table 13-6, and "
+                                      "Chronic Pain Medical Treatment 2016, Section(s): Physical medicine, and "
+                                      "Acupuncture Treatment 2007.")
 
 
 RADICULOPATHY = {
@@ -69,8 +71,8 @@ def test_low_back_injections_cite_the_acoem_low_back_chapter_before_the_chronic_
     decision = decide(request_text, **RADICULOPATHY)
     assert decision.citation.document == "Low Back Complaints"
     assert [cited.document for cited in decision.citation.also] == ["Chronic Pain Medical Treatment"]
-    assert decision.citation.letter_text().startswith("Decision based on MTUS Low Back Complaints 2004, Section(s): "
-                                                      "Summary, and Chronic Pain Medical Treatment 2016")
+    assert decision.citation.sections == ["Summary"]
+    assert decision.citation.also[0].edition == "2016"
     # The criteria are unchanged by the citation: the lumbar case above is radicular and corroborated.
     expected = CriterionStatus.MET if criterion == "corroborated" else CriterionStatus.NOT_MET
     assert status(decision, criterion) == expected

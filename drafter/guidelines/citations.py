@@ -91,8 +91,8 @@ def acoem(chapter: str, *sections: str) -> GuidelineCitation:
 
 
 def together(first: GuidelineCitation, *further: GuidelineCitation) -> GuidelineCitation:
-    """One MTUS citation naming several documents in order, as the letters print them ('Decision based on MTUS
-    Low Back Complaints 2004, Section(s): Summary, and Chronic Pain Medical Treatment 2016, Section(s): ...')."""
+    """One MTUS citation naming several documents in order, the first one first, joined by ', and ' as the
+    letters print them."""
     also = [CitedDocument(document=cited.document, edition=cited.edition, sections=cited.sections)
             for cited in further]
     return first.model_copy(update={"also": [*first.also, *also]})
