@@ -19,6 +19,7 @@ from drafter.models import (
     NeuroFinding,
     Outcome,
     PriorImaging,
+    SurgeryRecord,
     TreatmentCourse,
 )
 
@@ -88,3 +89,43 @@ def test_a_cervical_epidural_injection_cites_the_chronic_pain_guideline_alone():
     assert decision.citation.document == "Chronic Pain Medical Treatment"
     assert decision.citation.also == []
     assert decision.outcome == Outcome.UPHELD
+
+
+def operated(region, date: dt.date | None) -> dict:
+    return {"surgeries": [SurgeryRecord(evidence=evidence("The fracture was fixed in the operating room."),
+                                        procedure="open reduction internal fixation", body_region=region, date=date,
+                                        status="done")]}
+
+
+@pytest.mark.parametrize("request_text, surgery, injury, visits_status, outcome", [
+    # Knee operated five weeks before the review: the initial postsurgical course is half of 24 visits.
+    ("Physical therapy 2 times a week for 4 weeks for the right knee", ("knee", dt.date(2016, 10, 25)),
+     dt.date(2016, 10, 1), CriterionStatus.MET, Outcome.OVERTURNED),
+    ("Physical therapy 3 times a week for 6 weeks for the right knee", ("knee", dt.date(2016, 10, 25)),
+     dt.date(2016, 10, 1), CriterionStatus.NOT_MET, Outcome.UPHELD),
+    # An undated operation for an injury two months old, on a limb the therapy treats.
+    ("PT/OT 18 sessions left hand, right lower leg", (None, None), dt.date(2016, 10, 1), CriterionStatus.NOT_MET,
+     Outcome.UPHELD),
+])
+def test_therapy_within_the_postsurgical_period_follows_the_postsurgical_guidelines(request_text, surgery, injury,
+                                                                                    visits_status, outcome):
+    decision = decide(request_text, injury=injury, **operated(*surgery))
+    assert decision.rule_id == "postsurgical-therapy"
+    assert decision.details.category == "postsurgical_therapy"
+    assert decision.citation.document == "Postsurgical Treatment"
+    assert status(decision, "surgery_supported") == CriterionStatus.MET
+    assert status(decision, "initial_course") == visits_status
+    assert decision.outcome == outcome
+
+
+@pytest.mark.parametrize("surgery, injury", [
+    (("shoulder", dt.date(2016, 2, 1)), dt.date(2016, 11, 1)),  # before this injury: another claim's operation
+    (("knee", dt.date(2016, 3, 15)), dt.date(2016, 3, 1)),  # the knee's period ended months ago
+    ((None, None), dt.date(2016, 7, 1)),  # undated, region unknown, injury five months old
+    (("shoulder", dt.date(2016, 10, 25)), dt.date(2016, 10, 1)),  # recent, but on another region
+])
+def test_therapy_outside_a_postsurgical_period_follows_the_chronic_pain_guidelines(surgery, injury):
+    decision = decide("Physical therapy 2 times a week for 4 weeks for the right knee", injury=injury,
+                      **operated(*surgery))
+    assert decision.rule_id == "physical-therapy"
+    assert decision.citation.document == "Chronic Pain Medical Treatment"

@@ -13,8 +13,18 @@ import sys
 
 from drafter.guidelines.citations import GuidelineEra, era_for
 from drafter.guidelines.classify import parse_request
+from drafter.guidelines.physical_medicine import PHYSICAL_THERAPY
 from drafter.guidelines.rules import Context, all_rules, rule_for
-from drafter.models import CaseHeader, CaseSummary, CriterionStatus, DisputedItem, ItemDecision, Outcome
+from drafter.guidelines.surgery import POSTSURGICAL_THERAPY, in_postsurgical_period
+from drafter.models import (
+    CaseHeader,
+    CaseSummary,
+    CriterionStatus,
+    DisputedItem,
+    ItemDecision,
+    Outcome,
+    RequestDetails,
+)
 
 RULES_RELEASE = "1"
 """Bump by hand when the meaning of a rule changes; the source hash below changes on any edit."""
@@ -33,9 +43,17 @@ def _rules_source_hash() -> str:
 RULES_VERSION: str = f"{RULES_RELEASE}+{_rules_source_hash()}"
 
 
+def postsurgical_therapy(details: RequestDetails, summary: CaseSummary) -> RequestDetails:
+    """Therapy within the postsurgical period of a surgery done for this injury is postsurgical therapy, however
+    the request words it (the request text alone cannot tell; the records can)."""
+    if details.category == PHYSICAL_THERAPY.category and in_postsurgical_period(details, summary):
+        return details.model_copy(update={"category": POSTSURGICAL_THERAPY.category})
+    return details
+
+
 def decide_item(item: DisputedItem, summary: CaseSummary) -> ItemDecision:
     """The decision on one disputed item: outcome, citation, criteria with evidence, or no outcome."""
-    details = parse_request(item.request)
+    details = postsurgical_therapy(parse_request(item.request), summary)
     rule = rule_for(details.category)
     if rule is None:
         return ItemDecision(

@@ -7,11 +7,16 @@ Criteria confirmed against dev letters:
   care: 027, 052, 107, 110, 160 (shoulder surgical considerations); a full-thickness cuff tear causing
   weakness, especially acutely in a younger worker, need not wait for a conservative trial: 110;
 - postsurgical therapy: an initial course of half the postsurgical visits (24 for shoulder repairs):
-  052, 107, 160; an add-on stands or falls with the surgery: 027, 052, 107, 110, 160.
+  052, 107, 160; an add-on stands or falls with the surgery: 027, 052, 107, 110, 160;
+- therapy asked for after a surgery done for this injury, within the postsurgical physical medicine period,
+  falls under the Postsurgical Treatment Guidelines whatever the request calls it (domain notes 1.1 and
+  4.32: those guidelines govern postsurgical physical medicine, which the 24-visit cap exempts): 052, 109;
+  therapy long after an earlier, unrelated operation stays under the chronic pain guidelines: 082.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from drafter.guidelines import citations, common
@@ -26,7 +31,7 @@ from drafter.guidelines.facts import (
     surgeries,
 )
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
-from drafter.models import BodyRegion, GuidelineCitation, Outcome
+from drafter.models import BodyRegion, CaseSummary, GuidelineCitation, Outcome, RequestDetails, SurgeryRecord
 
 SURGERY_CATEGORIES = ("joint_surgery", "spine_surgery")
 STRUCTURAL = (r"tear|derangement|instability|dislocation|labral|slap|bankart|impingement|meniscus|menisc|"
@@ -46,6 +51,40 @@ POSTSURGICAL_VISITS: dict[BodyRegion, tuple[int, str]] = {
 }
 """General course of postsurgical visits for the usual procedures of each region (the initial course is
 half of it)."""
+
+
+POSTSURGICAL_MONTHS: dict[BodyRegion, int] = {"wrist_hand": 3, "knee": 4}
+"""Postsurgical physical medicine periods shorter than the presumptive 6 months (carpal tunnel release 3,
+knee arthroplasty 4, the shortest of their regions' usual procedures)."""
+PRESUMPTIVE_MONTHS = 6
+SHORTEST_MONTHS = 3
+"""Used when the operated region is not stated: then only the shortest period is certain to run."""
+LIMB_PARTS: dict[BodyRegion, tuple[BodyRegion, ...]] = {
+    "upper_extremity": ("shoulder", "elbow", "wrist_hand"), "lower_extremity": ("hip", "knee", "ankle_foot"),
+}
+
+
+def in_postsurgical_period(details: RequestDetails, summary: CaseSummary) -> SurgeryRecord | None:
+    """A surgery done for this injury (dated on or after it, or undated) on the region the therapy treats,
+    whose postsurgical physical medicine period still runs on the review date; counted from the surgery's
+    date, or from the injury when the surgery is undated (it cannot be earlier)."""
+    header = summary.header
+    on = header.ur_denial_date or header.date_assigned or header.application_received
+    injury = header.date_of_injury
+    if on is None:
+        return None
+    regions = [part for region in details.body_regions for part in (region, *LIMB_PARTS.get(region, ()))]
+    for record in surgeries(summary, regions or None, statuses=("done",)):
+        if record.date is not None and injury is not None and record.date < injury:
+            continue
+        start = record.date or injury
+        if start is None:
+            continue
+        months = (SHORTEST_MONTHS if record.body_region is None
+                  else POSTSURGICAL_MONTHS.get(record.body_region, PRESUMPTIVE_MONTHS))
+        if dt.timedelta(0) <= on - start <= dt.timedelta(days=round(months * 365.25 / 12)):
+            return record
+    return None
 
 
 def surgery_items(context: Context):
