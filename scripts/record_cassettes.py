@@ -1,4 +1,5 @@
-"""Re-record the LLM cassettes of tests/test_llm_replay.py against a local model (re-runnable).
+"""Re-record the LLM cassettes against a local model (re-runnable): those of tests/test_llm_replay.py
+and, with `eval`, those of the backends suite of `drafter eval` (evals/llm/).
 
     pip install xllamacpp
     python scripts/record_cassettes.py            # starts scripts/llm_server.py if nothing serves
@@ -25,6 +26,7 @@ from conftest import CASSETTES, RECORDED_BASE_URL, recorded_settings, replay  # 
 
 from drafter.decide import decide  # noqa: E402
 from drafter.draft.llm import draft_rationale_llm  # noqa: E402
+from drafter.evaluation.backends import LLMEvalSetup, run_backends_eval  # noqa: E402
 from drafter.extract.llm import extract_llm  # noqa: E402
 from drafter.extract.offline import extract_offline  # noqa: E402
 from drafter.ingest import load_case  # noqa: E402
@@ -62,7 +64,14 @@ def record_rationale() -> None:
     print(f"rationale: source={rationale.source} passed={report.passed} calls={len(calls)}")
 
 
-RECORDINGS = {"extraction": record_extraction, "rationale": record_rationale}
+def record_eval() -> None:
+    """The gold cases of evals/llm/cases.txt, one cassette each, with the settings of evals/llm/settings.toml."""
+    report = run_backends_eval(REPO / "evals" / "gold", LLMEvalSetup(REPO / "evals" / "llm"), record=True)
+    llm = report["llm"]
+    print(f"eval: {llm['cases_run']}/{len(report['cases'])} cases recorded; errors: {llm['errors']}")
+
+
+RECORDINGS = {"extraction": record_extraction, "rationale": record_rationale, "eval": record_eval}
 
 
 def main() -> None:

@@ -327,7 +327,7 @@ def test_eval_without_subcommand_runs_every_suite_and_a_missing_suite_fails_its_
     result = CliRunner().invoke(eval_app, ["--letters", str(root), "--thresholds", str(lenient), "--json", str(out)])
     assert result.exit_code == 0, result.output
     suites = json.loads(out.read_text())
-    assert set(suites) == {"letters", "gate", "extraction"}
+    assert set(suites) == {"letters", "gate", "extraction", "backends"}
     assert suites["gate"]["metrics"]["accept"] is not None
     assert any(name.startswith("catch_") for name in suites["gate"]["metrics"])
     assert suites["extraction"]["metrics"]["recall"] is not None

@@ -44,6 +44,7 @@ REPO = project_root()
 DEFAULT_DEV = REPO.parent / "shared" / "data" / "imr-letters" / "dev"
 DEFAULT_THRESHOLDS = REPO / "evals" / "thresholds.toml"
 DEFAULT_GOLD = REPO / "evals" / "gold"
+DEFAULT_LLM_EVAL = REPO / "evals" / "llm"
 LETTERS_ENV = "DRAFTER_LETTERS_DIR"
 
 eval_app = typer.Typer(
@@ -69,6 +70,8 @@ JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the results 
 BackendOpt = Annotated[Backend, typer.Option(help="Pipeline backend for the letters suite.")]
 GoldOpt = Annotated[Path | None, typer.Option(
     "--gold", help="Gold set of the extraction suite (default: evals/gold of the repository).")]
+LLMDirOpt = Annotated[Path | None, typer.Option(
+    "--llm-dir", help="Settings, case list and cassettes of the backends suite (default: evals/llm).")]
 ThresholdsOpt = Annotated[Path | None, typer.Option(
     "--thresholds", help="Thresholds file (default: evals/thresholds.toml of the repository).")]
 
@@ -142,9 +145,10 @@ def gate_headline(report: Mapping) -> dict[str, tuple[str, ...]]:
     return headline
 
 
-def optional_suites(letters_dir: Path, items_file: Path, gold_dir: Path
+def optional_suites(letters_dir: Path, items_file: Path, gold_dir: Path, llm_dir: Path
                     ) -> tuple[dict[str, dict], dict[str, Callable]]:
-    """The gate and extraction suites; one whose module cannot be imported is reported as not run."""
+    """The gate, extraction and backends suites; one whose module cannot be imported is reported as not
+    run."""
     results: dict[str, dict] = {}
     renderers: dict[str, Callable] = {}
     try:
@@ -162,7 +166,20 @@ def optional_suites(letters_dir: Path, items_file: Path, gold_dir: Path
     else:
         results["extraction"] = as_suite(extraction.run_extraction_eval(gold_dir), EXTRACTION_HEADLINE)
         renderers["extraction"] = extraction.render_extraction_markdown
+    try:
+        results["backends"] = backends_suite(gold_dir, llm_dir)
+    except ImportError as exc:
+        results["backends"] = unavailable("backends", exc)
+    else:
+        renderers["backends"] = importlib.import_module("drafter.evaluation.backends").render_backends_markdown
     return results, renderers
+
+
+def backends_suite(gold_dir: Path, llm_dir: Path, record: bool = False) -> dict:
+    """The LLM backend beside the offline one, replayed from cassettes (ImportError without the dev extra)."""
+    backends = importlib.import_module("drafter.evaluation.backends")
+    importlib.import_module("vcr")
+    return backends.run_backends_eval(gold_dir, backends.LLMEvalSetup(llm_dir), record=record)
 
 
 def finish(results: dict[str, dict], limits: Limits, report: Path | None, json_out: Path | None,
@@ -175,6 +192,10 @@ def finish(results: dict[str, dict], limits: Limits, report: Path | None, json_o
                       f"{letters['seconds']:.1f} s; {len(letters['errors'])} letters not scored", highlight=False)
         for stem, problem in list(letters["errors"].items())[:10]:
             err.print(f"[yellow]not scored:[/yellow] {stem}: {problem}", highlight=False, soft_wrap=True)
+    backends = results.get("backends")
+    if backends and not backends.get("unavailable"):
+        for stem, problem in backends["llm"]["errors"].items():
+            err.print(f"[yellow]LLM backend did not draft[/yellow] {stem}: {problem}", highlight=False, soft_wrap=True)
     if report is not None:
         write_markdown(markdown_report(results, limits, renderers), report)
         err.print(f"wrote {report}")
@@ -189,12 +210,12 @@ def finish(results: dict[str, dict], limits: Limits, report: Path | None, json_o
 
 
 def run_all(letters: Path | None, items: Path | None, report: Path | None, json_out: Path | None,
-            backend: Backend, thresholds: Path | None, gold_dir: Path | None) -> None:
+            backend: Backend, thresholds: Path | None, gold_dir: Path | None, llm_dir: Path | None) -> None:
     limits = resolve_limits(thresholds)
     letters_dir, items_file = resolve_data(letters, items)
-    gold_dir = gold_dir or DEFAULT_GOLD
     results = {"letters": letters_suite(letters_dir, items_file, backend)}
-    others, renderers = optional_suites(letters_dir, items_file, gold_dir)
+    others, renderers = optional_suites(letters_dir, items_file, gold_dir or DEFAULT_GOLD,
+                                        llm_dir or DEFAULT_LLM_EVAL)
     results.update(others)
     finish(results, limits, report, json_out, renderers)
 
@@ -202,18 +223,18 @@ def run_all(letters: Path | None, items: Path | None, report: Path | None, json_
 @eval_app.callback(invoke_without_command=True)
 def eval_main(ctx: typer.Context, letters: LettersOpt = None, items: ItemsOpt = None, report: ReportOpt = None,
               json_out: JsonOpt = None, backend: BackendOpt = Backend.offline,
-              thresholds: ThresholdsOpt = None, gold: GoldOpt = None) -> None:
+              thresholds: ThresholdsOpt = None, gold: GoldOpt = None, llm_dir: LLMDirOpt = None) -> None:
     """Run every suite (same as `drafter eval all`); exit 1 if a figure is below its threshold."""
     if ctx.invoked_subcommand is None:
-        run_all(letters, items, report, json_out, backend, thresholds, gold)
+        run_all(letters, items, report, json_out, backend, thresholds, gold, llm_dir)
 
 
 @eval_app.command("all")
 def eval_all(letters: LettersOpt = None, items: ItemsOpt = None, report: ReportOpt = None,
              json_out: JsonOpt = None, backend: BackendOpt = Backend.offline,
-             thresholds: ThresholdsOpt = None, gold: GoldOpt = None) -> None:
+             thresholds: ThresholdsOpt = None, gold: GoldOpt = None, llm_dir: LLMDirOpt = None) -> None:
     """Run every suite; exit 1 if a figure is below its threshold."""
-    run_all(letters, items, report, json_out, backend, thresholds, gold)
+    run_all(letters, items, report, json_out, backend, thresholds, gold, llm_dir)
 
 
 @eval_app.command("letters")
@@ -236,3 +257,19 @@ def eval_letters(
         raise DrafterError(f"{dump_cases.name}: --dump-cases needs a folder")
     result = letters_suite(letters_dir, items_file, backend, predictions, dump_cases)
     finish({"letters": result}, limits, report, json_out)
+
+
+@eval_app.command("backends")
+def eval_backends(
+    gold: GoldOpt = None,
+    llm_dir: LLMDirOpt = None,
+    report: ReportOpt = None,
+    json_out: JsonOpt = None,
+    thresholds: ThresholdsOpt = None,
+) -> None:
+    """The LLM backend beside the offline one on synthetic gold cases, replayed from cassettes
+    (re-recorded with `python scripts/record_cassettes.py eval`)."""
+    limits = resolve_limits(thresholds)
+    backends = importlib.import_module("drafter.evaluation.backends")
+    result = backends_suite(gold or DEFAULT_GOLD, llm_dir or DEFAULT_LLM_EVAL)
+    finish({"backends": result}, limits, report, json_out, {"backends": backends.render_backends_markdown})

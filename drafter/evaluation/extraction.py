@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -528,14 +528,17 @@ def _decider() -> Callable[[CaseSummary], list] | None:
     return decide
 
 
-def run_extraction_eval(gold_dir: Path, extractor: Extractor | None = None) -> dict:
-    """Score the extractor (default: the offline one) and the rules on every gold case in `gold_dir`.
+def run_extraction_eval(gold_dir: Path, extractor: Extractor | None = None,
+                        cases: Collection[str] | None = None) -> dict:
+    """Score the extractor (default: the offline one) and the rules on every gold case in `gold_dir`
+    (or on those whose stem is in `cases`).
 
     Returns a JSON-serializable report: per-field precision/recall, attribute accuracy, per-case
     misses, and decision agreement (end to end and on gold facts).
     """
     gold_dir = Path(gold_dir)
-    paths = gold_files(gold_dir)
+    paths = [path for path in gold_files(gold_dir)
+             if cases is None or path.name.removesuffix(".gold.yaml") in cases]
     if not paths:
         raise GoldFormatError(gold_dir, "holds no *.gold.yaml files")
     extract = extractor or _default_extractor()

@@ -34,6 +34,7 @@ LABELS = {
 SUITE_TITLES = {
     "gate": "Consistency gate on real and corrupted rationales (gate suite)",
     "extraction": "Extraction and decisions on the synthetic gold set (extraction suite)",
+    "backends": "The LLM backend beside the offline backend, from cassettes (backends suite)",
 }
 
 
