@@ -9,21 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import vcr
 from pytest_recording import network
+from scripted_endpoint import endpoints
 
+from drafter.evaluation.backends import VCR_OPTIONS  # one definition for recording and replay
 from drafter.settings import Settings, load_settings
 
 CASSETTES = Path(__file__).parent / "cassettes"
 
-# One definition for recording (scripts/record_cassettes.py) and replay.
-VCR_OPTIONS = {
-    "match_on": ["method", "path", "body"],
-    "filter_headers": ["authorization", "api-key", "openai-organization", "cookie"],
-    "decode_compressed_response": True,
-}
 RECORDED_BASE_URL = "http://127.0.0.1:8089/v1"
 
 
@@ -38,6 +35,13 @@ def recorded_settings(**options: object) -> Settings:
 def replay(cassette: str, record_mode: str = "none") -> vcr.cassette.Cassette:
     """Context manager replaying tests/cassettes/<cassette>."""
     return vcr.VCR(record_mode=record_mode, **VCR_OPTIONS).use_cassette(str(CASSETTES / cassette))
+
+
+@pytest.fixture
+def fake() -> Iterator[Any]:
+    """`fake(*replies)` starts a HAND-WRITTEN FAKE endpoint answering from that script (scripted_endpoint.py)."""
+    with endpoints() as start:
+        yield start
 
 
 @pytest.fixture(autouse=True)

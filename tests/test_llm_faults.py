@@ -1,120 +1,31 @@
-"""Transport and reply faults of the LLM path, against a HAND-WRITTEN FAKE endpoint (not a recording).
-
-`FakeEndpoint` is a tiny OpenAI-compatible HTTP server on 127.0.0.1 that answers from a script of
-replies written here (status, headers, body, delay), and keeps every request body it received.
-"""
+"""Transport and reply faults of the LLM path, against a HAND-WRITTEN FAKE endpoint (not a recording):
+tests/scripted_endpoint.py answers from the script of replies each test writes."""
 
 from __future__ import annotations
 
 import json
 import socket
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
+from scripted_endpoint import AGE_OK, Reply, client_for, completion, facts, thoracic_mri
 
 from drafter.draft.llm import conclusion_misnames_item, draft_rationale_llm
 from drafter.draft.template import draft_rationale
 from drafter.errors import BackendError
-from drafter.extract.llm import FACT_FIELDS, extract_llm
+from drafter.extract.llm import extract_llm
 from drafter.ingest import load_case
-from drafter.llm import LLMClient, ReplyInvalid, TransportFailed
-from drafter.models import CaseSummary, ItemDecision, Outcome
+from drafter.llm import ReplyInvalid, TransportFailed
+from drafter.models import Outcome
 from drafter.settings import load_settings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-CASSETTES = Path(__file__).resolve().parent / "cassettes"
 
 
 class _Answer(BaseModel):
     answer: str
-
-
-@dataclass
-class Reply:
-    body: Any
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-
-
-def completion(content: str, prompt_tokens: int = 100, completion_tokens: int = 20) -> dict[str, Any]:
-    return {
-        "id": "fake-1", "object": "chat.completion", "created": 0, "model": "fake-model",
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": content}}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
-    }
-
-
-class FakeEndpoint:
-    def __init__(self, script: list[Reply]):
-        self.script = list(script)
-        self.requests: list[dict[str, Any]] = []
-        endpoint = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server naming)
-                length = int(self.headers.get("content-length", 0))
-                endpoint.requests.append(json.loads(self.rfile.read(length)))
-                reply = endpoint.script.pop(0)
-                time.sleep(reply.delay)
-                payload = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
-                try:
-                    self.send_response(reply.status)
-                    for name, value in {"content-type": "application/json", **reply.headers}.items():
-                        self.send_header(name, value)
-                    self.send_header("content-length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except OSError:
-                    pass  # the client gave up (timeout test)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture
-def fake() -> Iterator[Any]:
-    servers: list[FakeEndpoint] = []
-
-    def start(*replies: Reply) -> FakeEndpoint:
-        servers.append(FakeEndpoint(list(replies)))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.server.shutdown()
-        server.server.server_close()
-
-
-def client_for(url: str, sleeps: list[float] | None = None, **options: Any) -> LLMClient:
-    values = {"base_url": url, "model": "fake-model", "timeout_seconds": 5, "max_attempts": 3,
-              "backoff_seconds": 0.01, "max_reasks": 1, **options}
-    recorder = sleeps if sleeps is not None else []
-    return LLMClient(load_settings(env={}, **values), sleep=recorder.append)
-
-
-EMPTY_FACTS = {name: [] if is_list else None for name, (_, is_list) in FACT_FIELDS.items()}
-
-
-def facts(**values: Any) -> str:
-    return json.dumps({**EMPTY_FACTS, **values})
-
-
-AGE_OK = {"years": 29, "doc_id": "D1", "quote": "29-year-old man, warehouse loader"}
 
 
 def test_429_with_retry_after_is_retried_then_succeeds(fake: Any) -> None:
@@ -231,14 +142,8 @@ def test_reply_cut_at_the_token_limit_is_a_reply_error_with_usage(fake: Any) -> 
     assert [(call.outcome, call.completion_tokens) for call in failure.value.calls] == [("incomplete", 64)]
 
 
-def _thoracic_mri() -> tuple[Any, Any]:
-    summary = CaseSummary.model_validate_json((CASSETTES / "thoracic-summary.json").read_text())
-    decision = ItemDecision.model_validate_json((CASSETTES / "thoracic-mri-decision.json").read_text())
-    return summary, decision
-
-
 def test_inconsistent_rationale_is_reasked_with_the_failures(fake: Any) -> None:
-    summary, decision = _thoracic_mri()
+    summary, decision = thoracic_mri()
     assert decision.outcome == Outcome.UPHELD
     good = draft_rationale(decision, summary).text  # a text the checks accept, sent back as the model's
     contrary = f"The records support this request. The request for {decision.request} is medically necessary."
@@ -253,7 +158,7 @@ def test_inconsistent_rationale_is_reasked_with_the_failures(fake: Any) -> None:
 
 
 def test_rationale_concluding_on_another_item_is_reasked(fake: Any) -> None:
-    summary, decision = _thoracic_mri()
+    summary, decision = thoracic_mri()
     good = draft_rationale(decision, summary).text
     body, conclusion = good.rsplit(". ", 1)
     elsewhere = f"{body}. {conclusion.replace(decision.request, 'acupuncture')}"
@@ -272,13 +177,13 @@ def test_rationale_concluding_on_another_item_is_reasked(fake: Any) -> None:
     ("Therefore, the request for an MRI is not medically necessary.", False),  # which one? no region
 ])
 def test_the_conclusion_must_name_the_item_by_procedure_and_region(conclusion: str, names: bool) -> None:
-    _, decision = _thoracic_mri()
+    _, decision = thoracic_mri()
     text = f"The records show no red flag. {conclusion}"
     assert (conclusion_misnames_item(text, decision) is None) == names
 
 
 def test_rationale_failing_every_reask_falls_back_to_the_flagged_template(fake: Any) -> None:
-    summary, decision = _thoracic_mri()
+    summary, decision = thoracic_mri()
     contrary = f"The request for {decision.request} is medically necessary."
     server = fake(*[Reply(completion(json.dumps({"text": contrary}))) for _ in range(3)])
     rationale, report, calls = draft_rationale_llm(decision, summary, client_for(server.url), max_reasks=2)
