@@ -118,6 +118,9 @@ BaseUrlOpt = Annotated[str | None, typer.Option(
     help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (env OPENAI_BASE_URL).")]
 ModelOpt = Annotated[str | None, typer.Option(help="Model name (env DRAFTER_MODEL).")]
 ApiKeyOpt = Annotated[str | None, typer.Option(help="API key (env OPENAI_API_KEY).")]
+JudgeOpt = Annotated[bool | None, typer.Option(
+    "--judge/--no-judge", help="openai backend: an LLM judge reads each rationale and flags it when it reads "
+    "as the other outcome (a second opinion, never a decision; env DRAFTER_JUDGE).")]
 ConfigOpt = Annotated[Path | None, typer.Option(help="TOML file with an \\[llm] table (env DRAFTER_CONFIG).")]
 LicensureOpt = Annotated[str, typer.Option(help="Reviewer's state(s) of licensure.")]
 SpecialtyOpt = Annotated[str, typer.Option(help="Reviewer's certification/specialty.")]
@@ -127,13 +130,15 @@ BoilerplateOpt = Annotated[Path | None, typer.Option(
 
 
 def draft_options(backend: Backend | None, base_url: str | None, model: str | None, api_key: str | None,
-                  config: Path | None, licensure: str, specialty: str):
+                  config: Path | None, licensure: str, specialty: str, judge: bool | None = None):
     """The pipeline options of `draft` and `batch`: the backend's settings and the reviewer's credentials."""
     from drafter.pipeline import DraftOptions
     from drafter.settings import load_settings
 
     settings = load_settings(config, backend=backend.value if backend else None, base_url=base_url, model=model,
-                             api_key=api_key)
+                             api_key=api_key, judge=judge)
+    if settings.judge and settings.backend != "openai":
+        raise DrafterError("--judge needs the openai backend: the judge is an LLM reading each rationale")
     return DraftOptions(reviewer=ReviewerCredentials(licensure=licensure, specialty=specialty),
                         backend=settings.backend, llm=settings)
 
@@ -154,6 +159,7 @@ def draft(
     model: ModelOpt = None,
     api_key: ApiKeyOpt = None,
     config: ConfigOpt = None,
+    judge: JudgeOpt = None,
     licensure: LicensureOpt = "California",
     specialty: SpecialtyOpt = "Physical Medicine & Rehabilitation",
     organization: OrganizationOpt = None,
@@ -165,7 +171,7 @@ def draft(
     from drafter.render import SUFFIXES, render_bytes
 
     style = LetterStyle.from_options(organization, boilerplate)
-    options = draft_options(backend, base_url, model, api_key, config, licensure, specialty)
+    options = draft_options(backend, base_url, model, api_key, config, licensure, specialty, judge)
     several = len(cases) > 1
     if several and output is not None and output.exists() and not output.is_dir():
         raise DrafterError(f"{output.name}: several cases need an output folder, not a file")
@@ -214,6 +220,7 @@ def batch(
     model: ModelOpt = None,
     api_key: ApiKeyOpt = None,
     config: ConfigOpt = None,
+    judge: JudgeOpt = None,
     licensure: LicensureOpt = "California",
     specialty: SpecialtyOpt = "Physical Medicine & Rehabilitation",
     organization: OrganizationOpt = None,
@@ -227,7 +234,7 @@ def batch(
     from drafter.pipeline import draft_letter
 
     style = LetterStyle.from_options(organization, boilerplate)
-    options = draft_options(backend, base_url, model, api_key, config, licensure, specialty)
+    options = draft_options(backend, base_url, model, api_key, config, licensure, specialty, judge)
     total = len(find_cases(input_dir, exclude=output))
     output.mkdir(parents=True, exist_ok=True)
     handler = log_to_file(output / "batch.log")

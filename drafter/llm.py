@@ -44,7 +44,7 @@ from drafter.settings import Settings
 T = TypeVar("T", bound=BaseModel)
 V = TypeVar("V")
 
-PROMPTS = ("extract", "case_summary", "rationale")
+PROMPTS = ("extract", "case_summary", "rationale", "judge")
 
 logging.getLogger("instructor").addHandler(logging.NullHandler())  # its retry log lines are ours to report
 

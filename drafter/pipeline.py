@@ -82,6 +82,7 @@ def draft_letter_llm(case: CaseFile, options: DraftOptions) -> Determination:
     offline extractor or the template drafter, with a flag; an endpoint failure raises BackendError."""
     from drafter.draft.llm import draft_case_summary_llm, draft_rationale_llm  # openai + instructor: ~3 s
     from drafter.extract.llm import extract_llm
+    from drafter.judge import judge_rationale, with_opinion
     from drafter.llm import ReplyInvalid, prompt_hashes, total_cost
 
     client = options.llm_client()
@@ -98,6 +99,10 @@ def draft_letter_llm(case: CaseFile, options: DraftOptions) -> Determination:
     for item, decision in zip(summary.disputed_items, decide(summary), strict=True):
         rationale, report, item_calls = draft_rationale_llm(decision, summary, client, settings.max_reasks)
         calls += item_calls
+        if settings.judge and decision.outcome is not None:
+            opinion, judge_calls = judge_rationale(decision, rationale.text, client)
+            report = with_opinion(report, opinion)
+            calls += judge_calls
         items.append(determination_item(item.ur_guideline, decision, rationale, report))
     case_summary, by_llm, summary_calls = draft_case_summary_llm(summary, client, settings.max_reasks)
     calls += summary_calls

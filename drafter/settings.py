@@ -1,8 +1,8 @@
 """LLM backend settings: explicit options > environment > TOML config file > defaults.
 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, DRAFTER_BACKEND, DRAFTER_MODEL, DRAFTER_INSTRUCTOR_MODE,
-DRAFTER_TIMEOUT, DRAFTER_MAX_ATTEMPTS, DRAFTER_MAX_REASKS, DRAFTER_CONTEXT_TOKENS, DRAFTER_CONFIG
-(path of the TOML file). The TOML file holds the same keys under `[llm]` and a price table::
+DRAFTER_TIMEOUT, DRAFTER_MAX_ATTEMPTS, DRAFTER_MAX_REASKS, DRAFTER_CONTEXT_TOKENS, DRAFTER_JUDGE,
+DRAFTER_CONFIG (path of the TOML file). The TOML file holds the same keys under `[llm]` and a price table::
 
     [llm]
     model = "gpt-4o-mini"
@@ -41,6 +41,7 @@ ENV_KEYS: dict[str, str] = {
     "DRAFTER_MAX_ATTEMPTS": "max_attempts",
     "DRAFTER_MAX_REASKS": "max_reasks",
     "DRAFTER_CONTEXT_TOKENS": "context_tokens",
+    "DRAFTER_JUDGE": "judge",
 }
 
 
@@ -75,6 +76,8 @@ class Settings(BaseModel):
     context_tokens: int = Field(default=8192, ge=1024, description="Model context window, for chunking.")
     max_output_tokens: int = Field(default=1500, ge=64)
     temperature: float = Field(default=0.0, ge=0, le=2)
+    judge: bool = Field(default=False, description="Ask an LLM judge which outcome each rationale supports "
+                                                   "(a second opinion: disagreement flags the item).")
     prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     @property

@@ -78,5 +78,5 @@ def test_bad_config_is_one_clear_error(tmp_path: Path, text: str, message: str) 
 
 def test_prompt_hashes_cover_every_prompt_and_follow_its_text() -> None:
     hashes = prompt_hashes()
-    assert set(hashes) == {"extract", "case_summary", "rationale"}
+    assert set(hashes) == {"extract", "case_summary", "rationale", "judge"}
     assert hashes["rationale"] == hashlib.sha256(load_prompt("rationale").encode()).hexdigest()
