@@ -129,3 +129,12 @@ def test_therapy_outside_a_postsurgical_period_follows_the_chronic_pain_guidelin
                       **operated(*surgery))
     assert decision.rule_id == "physical-therapy"
     assert decision.citation.document == "Chronic Pain Medical Treatment"
+
+
+@pytest.mark.parametrize("request_text, document", [
+    ("MRI of the right hip and knee", "Knee Complaints"),
+    ("X-rays of the pelvis and left ankle", "Ankle and Foot Complaints"),
+    ("MRI of the right hip", "Official Disability Guidelines"),
+])
+def test_imaging_of_several_regions_cites_the_mtus_chapter_before_odg(request_text, document):
+    assert decide(request_text).citation.document == document

@@ -107,9 +107,13 @@ def not_a_repeat(modality: str):
 
 
 def chapter_citation(context: Context, odg_topic: str) -> GuidelineCitation:
-    for region in context.details.body_regions:
+    """The ACOEM chapter of the first region the MTUS covers; ODG only when no region asked for has one (the MTUS
+    comes first and ODG fills its gaps, domain notes 1.3; the letters print MTUS citations before others)."""
+    regions = context.details.body_regions
+    for region in regions:
         if region in CHAPTERS:
             return citations.acoem(CHAPTERS[region], "Special Studies")
+    for region in regions:
         if region in ODG_ONLY:
             return citations.odg(f"{ODG_ONLY[region]} Chapter, {odg_topic}")
     return citations.odg(f"Pain (Chronic) Chapter, {odg_topic}")
