@@ -60,7 +60,8 @@ PHYSICAL_THERAPY = register(Rule(
         "weeks for nerve-root irritation, and 24 visits over 16 weeks for complex regional pain syndrome. "
         "Visits beyond an earlier course need documented objective functional improvement from it, and a "
         "request larger than the guideline course needs stated exceptional reasons. State law caps physical "
-        "and occupational therapy at 24 visits each per injury outside the postsurgical period."
+        "and occupational therapy at 24 visits each per injury outside the postsurgical period; therapy within "
+        "that period after a surgery for this injury follows the postsurgical guidelines instead."
     ),
     criteria=(
         Criterion("first_course_size", "A first course asks for no more than the guideline's visits "
