@@ -11,7 +11,7 @@ from functools import lru_cache
 from itertools import combinations
 
 from drafter.check import lexicon, numbers
-from drafter.check.folding import Folded, fold, needle_finditer
+from drafter.check.folding import Folded, fold, needle_finditer, word_led
 from drafter.check.prose import Verdict, all_verdicts
 from drafter.models import (
     CaseSummary,
@@ -27,7 +27,7 @@ from drafter.models import (
 
 GENERIC_OF = {name.lower(): drug.generic for drug in lexicon.DRUGS for name in drug.names}
 MULTIWORD_NAMES = {name: generic for name, generic in GENERIC_OF.items() if not re.fullmatch(r"[a-z]+", name)}
-WORD = re.compile(r"[a-z]+")
+WORD = re.compile(r"[a-z][a-z]*")  # [a-z]+, opening with a character class `re` can skip to
 CLASS_OF = {drug.generic: drug.drug_class for drug in lexicon.DRUGS}
 GUIDELINE_DATES = {dt.date(2016, 7, 28), dt.date(2009, 7, 18), dt.date(2016, 7, 29), (2009, 5), (2016, 7)}
 EDITION_YEARS = {1999, 2003, 2004, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017}
@@ -303,20 +303,20 @@ def cited_families(rule_text: str, citation: str) -> frozenset[str]:
     return frozenset(families)
 
 
-GUIDELINE_HINT = re.compile(r"guideline|MTUS|ODG|ACOEM|complaints|chapter|disability|CPMTG|conditions|approaches",
-                            re.I)
+GUIDELINE_HINT = Folded(r"guideline|MTUS|ODG|ACOEM|complaints|chapter|disability|CPMTG|conditions|approaches")
 
 
 def families_in(text: str, cited: bool = False) -> set[str]:
     if cited:
         found = {family.family for family in lexicon.GUIDELINE_FAMILIES if family.cited.search(text)}
-    elif GUIDELINE_HINT.search(text):
-        lowered = text.lower()
+    else:
+        searched, folded = fold(text)
+        if not GUIDELINE_HINT.pick(folded).search(searched):
+            return set()
+        lowered = searched if folded else text.lower()
         found = {family.family for family in lexicon.GUIDELINE_FAMILIES
                  if any(trigger in lowered for trigger in lexicon.FAMILY_TRIGGERS[family.family])
                  and family.named.search(text)}
-    else:
-        return set()
     if "chapter" not in text.lower():
         return found
     for match in lexicon.ACOEM_CHAPTER.finditer(text):
@@ -516,8 +516,16 @@ def check_numbers(text: str, cues: CaseCues, grounding: Grounding) -> CheckResul
 CASE_CUE = Folded(
     r"\b(?:(?:the|this|current|original)\s+request(?:ed)?|requested|(?:the|medical)\s+records?|injured\s+worker|"
     r"claimant|applicant|IW|this\s+(?:patient|case|worker|individual)|the\s+patient|here|he|she|his|her|underwent|"
-    r"undergone|attended|authorized|approved|documentation\s+(?:of|shows?|indicates?|provided|submitted|reveals?))\b")
-GUIDELINE_ATTRIBUTION = Folded(r"\b(?:guidelines?|MTUS|ODG|ACOEM|recommend\w*)\b")
+    r"undergone|attended|authorized|approved|documentation\s+(?:of|shows?|indicates?|provided|submitted|reveals?))\b",
+    twin="(?:" + "|".join(word_led(cue) for cue in (
+        r"the\s+request(?:ed)?", r"this\s+request(?:ed)?", r"current\s+request(?:ed)?", r"original\s+request(?:ed)?",
+        "requested", r"the\s+records?", r"medical\s+records?", r"injured\s+worker", "claimant", "applicant", "iw",
+        r"this\s+(?:patient|case|worker|individual)", r"the\s+patient", "here", "he", "she", "his", "her", "underwent",
+        "undergone", "attended", "authorized", "approved",
+        r"documentation\s+(?:of|shows?|indicates?|provided|submitted|reveals?)")) + r")\b")
+GUIDELINE_ATTRIBUTION = Folded(
+    r"\b(?:guidelines?|MTUS|ODG|ACOEM|recommend\w*)\b",
+    twin="(?:" + "|".join(word_led(word) for word in ("guidelines?", "mtus", "odg", "acoem", r"recommend\w*")) + r")\b")
 COMPARATIVE = re.compile(r"(?:over|under|above|below|beyond|older\s+than|younger\s+than|at\s+least|more\s+than|"
                          r"less\s+than|greater\s+than|up\s+to|exceeds?|exceeding|age\s+of|maximum\s+of)\s*$", re.I)
 
@@ -628,8 +636,11 @@ STOPWORDS = frozenset({
 })
 
 
+CONTENT_WORD = re.compile(r"[a-z][a-z]{3,}")  # [a-z]{4,}, opening with a character class `re` can skip to
+
+
 def content_stems(text: str) -> set[str]:
-    return {word[:6] for word in re.findall(r"[a-z]{4,}", text.lower()) if word not in STOPWORDS}
+    return {word[:6] for word in CONTENT_WORD.findall(text.lower()) if word not in STOPWORDS}
 
 
 def check_criteria(text: str, decision: ItemDecision) -> CheckResult:
@@ -652,22 +663,32 @@ def check_criteria(text: str, decision: ItemDecision) -> CheckResult:
 # 6. "not documented" claims against documented facts
 # ---------------------------------------------------------------------------------------------
 
+_NO_EVIDENCE_LEAD = r"\b(?:no|without|lack\s+of|absence\s+of|not\s+any)"
+_NO_EVIDENCE = (r"\s+(?:clear\s+|objective\s+|adequate\s+|further\s+|current\s+|recent\s+|prior\s+|specific\s+|"
+                r"medical\s+|submitted\s+)*(?:documentation|documented\s+evidence|evidence|record|indication|mention|"
+                r"report)\s+(?:of|that|regarding|for|to\s+suggest|showing|indicating|about)\s+(?:any\s+|a\s+|an\s+|"
+                r"the\s+)?(?P<x>[^.;:]{3,80})")
+_NOT_TRIED = (r"h(?:as|ave|ad)\s+not\s+(?:yet\s+|previously\s+|ever\s+)?(?:tried|undergone|received|attempted|"
+              r"completed|had|used|taken)\s+(?:any\s+|a\s+|an\s+)?(?P<x>[^.;:]{3,60})")
+_NO_PRIOR = r"no\s+(?:prior|previous|history\s+of)\s+(?P<x>[^.;:]{3,60})"
+_RECORDS_SILENT_LEAD = r"\b(?:records?|documentation|notes?|reports?|file)"
+_RECORDS_SILENT = (r"\s+(?:provided\s+|submitted\s+|reviewed\s+)?(?:do(?:es)?|did)\s+not\s+(?:document|show|"
+                   r"describe|mention|indicate|include|reflect|contain|note)\s+(?:any\s+|a\s+|an\s+|the\s+)?"
+                   r"(?P<x>[^.;:]{3,80})")
 NEGATIVE_CLAIMS = (  # run on the lower-cased twin of ASCII text (see folding)
-    Folded(r"\b(?:no|without|lack\s+of|absence\s+of|not\s+any)\s+(?:clear\s+|objective\s+|adequate\s+|further\s+|"
-           r"current\s+|recent\s+|prior\s+|specific\s+|medical\s+|submitted\s+)*(?:documentation|documented\s+"
-           r"evidence|evidence|record|indication|mention|report)\s+(?:of|that|regarding|for|to\s+suggest|"
-           r"showing|indicating|about)\s+(?:any\s+|a\s+|an\s+|the\s+)?(?P<x>[^.;:]{3,80})"),
-    Folded(r"\b(?:has|have|had)\s+not\s+(?:yet\s+|previously\s+|ever\s+)?(?:tried|undergone|received|attempted|"
-           r"completed|had|used|taken)\s+(?:any\s+|a\s+|an\s+)?(?P<x>[^.;:]{3,60})"),
-    Folded(r"\bno\s+(?:prior|previous|history\s+of)\s+(?P<x>[^.;:]{3,60})"),
-    Folded(r"\b(?:records?|documentation|notes?|reports?|file)\s+(?:provided\s+|submitted\s+|reviewed\s+)?"
-           r"(?:do(?:es)?|did)\s+not\s+(?:document|show|describe|mention|indicate|include|reflect|contain|note)\s+"
-           r"(?:any\s+|a\s+|an\s+|the\s+)?(?P<x>[^.;:]{3,80})"),
+    Folded(_NO_EVIDENCE_LEAD + _NO_EVIDENCE, twin="(?:" + "|".join(word_led(lead) for lead in (
+        "no", "without", r"lack\s+of", r"absence\s+of", r"not\s+any")) + ")" + _NO_EVIDENCE),
+    Folded(r"\b" + _NOT_TRIED, twin=word_led(_NOT_TRIED)),
+    Folded(r"\b" + _NO_PRIOR, twin=word_led(_NO_PRIOR)),
+    Folded(_RECORDS_SILENT_LEAD + _RECORDS_SILENT, twin="(?:" + "|".join(word_led(lead) for lead in (
+        "records?", "documentation", "notes?", "reports?", "file")) + ")" + _RECORDS_SILENT),
     Folded(r"(?:^|[,;]\s*|\b(?:that|and)\s+)(?:the\s+|any\s+|a\s+|an\s+)?(?P<x>[A-Za-z][A-Za-z /-]{2,50}?)\s+"
            r"(?:is|are|was|were|has|have)\s+not\s+(?:been\s+)?(?:documented|noted|reported|recorded|tried|"
            r"provided|described|mentioned)"),
 )
-NEGATIVE_HINT = Folded(r"\b(?:no|not|without|lack|absence)\b|n't")
+NEGATIVE_HINT = Folded(r"\b(?:no|not|without|lack|absence)\b|n't",
+                       twin="|".join([*(word_led(word) + r"\b" for word in ("no", "not", "without", "lack", "absence")),
+                                      "n't"]))
 QUOTED = re.compile(r"[\"“][^\"”]{0,400}[\"”]")
 CLAIM_CUT = re.compile(r"\b(?:from|with|after|following|since|despite|in\s+response|that|which|and|or|but|prior\s+to|"
                        r"before|as|for|to|on|at|in|by|of\s+the\s+(?:prior|previous))\b|,", re.I)

@@ -12,15 +12,61 @@ import re
 UPPER_ESCAPE = re.compile(r"\\[A-Z]|\(\?P[<=][^>)]*[A-Z]")
 
 
+def word_led(source: str) -> str:
+    """`\\b` + source for a twin: its first letter, then the `\\b` as a lookbehind ('n(?<!\\wn)o' for '\\bno')."""
+    return f"{source[0]}(?<!\\w{source[0]}){source[1:]}"
+
+
+def top_level_branches(source: str) -> list[str] | None:
+    """The source split at its top-level `|` (outside groups and character classes); None if unbalanced."""
+    branches, depth, start, position = [], 0, 0, 0
+    while position < len(source):
+        character = source[position]
+        if character == "\\":
+            position += 2
+            continue
+        if character == "[":  # a class: skip to its closing bracket (a leading ']' or '^]' is literal)
+            position += 2 if source[position + 1:position + 2] in ("]", "^") else 1
+            position += 1 if source[position - 1:position + 1] == "^]" else 0
+            while position < len(source) and source[position] != "]":
+                position += 2 if source[position] == "\\" else 1
+        elif character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+        elif character == "|" and depth == 0:
+            branches.append(source[start:position])
+            start = position + 1
+        position += 1
+    if depth != 0:
+        return None
+    return [*branches, source[start:]]
+
+
+def lead_twin(lowered: str) -> str:
+    """A lowered source with each top-level branch '\\bword...' written word_led (the same matches), so that `re`
+    can skip to the first letters when every branch opens with a literal."""
+    branches = top_level_branches(lowered)
+    if branches is None:
+        return lowered
+    return "|".join(word_led(branch[2:]) if branch.startswith("\\b") and branch[2:3].isalpha()
+                    and branch[2:3].islower() and branch[3:4] not in ("?", "*", "+", "{") else branch
+                    for branch in branches)
+
+
 class Folded:
     """A case-insensitive pattern and its lower-case twin; `pick` chooses the one to run on the string `fold`
     returns (match offsets are the text's; group strings are lower-case on the fast path)."""
 
-    def __init__(self, source: str, flags: int = 0) -> None:
+    def __init__(self, source: str, flags: int = 0, twin: str | None = None) -> None:
+        """`twin`: a hand-written lower-case twin finding the same matches as the lowered source, written so that
+        `re` can skip to candidate characters: every branch opens with a literal, a word's leading \\b written as
+        a lookbehind after its first letter ('n(?<!\\wn)o\\b' for '\\bno\\b'). tests/test_gate_twins.py checks it."""
         if UPPER_ESCAPE.search(source) or "(?-i" in source:
             raise ValueError(f"cannot fold {source!r}: an upper-case escape or group name, or a case-sensitive group")
         self.pattern = re.compile(source, flags | re.IGNORECASE)
-        self.lower = re.compile(source.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="), flags)
+        self.lowered_source = source.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P=")
+        self.lower = re.compile(twin or lead_twin(self.lowered_source), flags)
 
     def pick(self, folded: bool) -> re.Pattern[str]:
         """The twin when `folded` (the text is ASCII and lower-cased), else the pattern itself."""

@@ -148,7 +148,20 @@ WORD_NUMBER_STARTS = ("two", "twe", "twi", "thirt", "thr", "fort", "four", "fift
                       "nine", "ten", "eleven", "one", "once")
 """Needles every word WORD_NUMBER matches starts with."""
 SPELLED = frozenset(NUMBER_WORDS) - {"a", "an", "single"}
-LETTERS = re.compile(r"[a-z]+")
+
+
+def whole_word_of(words: frozenset[str]) -> re.Pattern[str]:
+    """A pattern finding, in lower-case text, a run of letters [a-z]+ that is one of the words. Each branch opens
+    with its first letter and the lookbehind after it, so `re` skips to candidate letters."""
+    by_first: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
+    branches = [f"{re.escape(first)}(?<![a-z][a-z])(?:{'|'.join(rests)})" for first, rests in sorted(by_first.items())]
+    return re.compile(f"(?:{'|'.join(branches)})(?![a-z])")
+
+
+MONTH_WORD = whole_word_of(MONTH_WORDS)
+SPELLED_WORD = whole_word_of(SPELLED)
 
 
 def names_month(text: str) -> bool:
@@ -156,13 +169,13 @@ def names_month(text: str) -> bool:
     of the words; other text (where case-insensitive matching goes beyond lower()) is tested by substrings."""
     lowered = text.lower()
     if text.isascii():
-        return not MONTH_WORDS.isdisjoint(LETTERS.findall(lowered))
+        return MONTH_WORD.search(lowered) is not None
     return any(month in lowered for month in MONTH_HINTS)
 
 
 def spells_numbers(text: str) -> bool:
     """Whether the text writes any number in words (a cheap test before the slower word-number patterns)."""
-    return not SPELLED.isdisjoint(LETTERS.findall(text.lower()))
+    return SPELLED_WORD.search(text.lower()) is not None
 
 
 FILLER_WORDS = frozenset({"additional", "more", "prior", "further", "previous", "physical", "therapy",

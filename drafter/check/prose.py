@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from drafter.check.folding import Folded, fold
+from drafter.check.folding import Folded, fold, word_led
 
 ABBREVIATIONS = re.compile(
     r"\b(?:Dr|Mr|Ms|Mrs|pg|p|pp|vs|e\.g|i\.e|etc|No|approx|Fig|Ch|Sec|al|ed|St|Inc|U\.S|C\.C\.R)\.$", re.I)
@@ -16,17 +16,24 @@ before it (for the \\b)."""
 SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 _QUALITY = r"(?:necessary|appropriate|indicated|reasonable|warranted)"
+_NECESSARY = (r"(?:is|was|are|were|be|been|being|deemed|considered|seen\s+as|found)\s+(?:not\s+|also\s+)*necessary"
+              r"(?!\s+(?:to|for|in|that|when|if)\b)")
+_MORE_QUALITIES = rf"(?:\s*(?:,\s*(?:and|or)?|\s(?:and|or))\s*(?:medically\s+)?{_QUALITY})*"
 VERDICT = Folded(
     rf"\b(?:medically\s+{_QUALITY}|medical\s+necessity|a\s+medical\s+necessity"
-    rf"|(?:\brequest(?:ed)?\b[^.;,]{{0,80}}?|\b(?:it|this)\s+)(?:is|was|are|were|be|been|being|deemed|considered"
-    rf"|seen\s+as|found)\s+(?:not\s+|also\s+)*necessary"
-    rf"(?!\s+(?:to|for|in|that|when|if)\b))"
-    rf"(?:\s*(?:,\s*(?:and|or)?|\s(?:and|or))\s*(?:medically\s+)?{_QUALITY})*")
-SECONDARY = Folded(
-    r"\b(?:the|this|these|such)\s+(?:current(?:ly)?\s+|remaining\s+|original\s+|above\s+)*"
-    r"(?:request(?:ed)?|proposed)\b[^.;,]{0,80}?\b(?:is|was|are|were|would\s+be|will\s+be|can(?:not|\s+not)?\s+be)"
-    r"\s+(?:not\s+|also\s+|therefore\s+|thus\s+|clearly\s+|hence\s+|currently\s+|deemed\s+|considered\s+)*"
-    r"(?:supported|warranted|indicated|appropriate|recommended|certified|justified|approved|established)\b")
+    rf"|(?:\brequest(?:ed)?\b[^.;,]{{0,80}}?|\b(?:it|this)\s+){_NECESSARY}){_MORE_QUALITIES}",
+    twin="(?:" + "|".join(word_led(lead) for lead in (
+        rf"medically\s+{_QUALITY}", r"medical\s+necessity", r"a\s+medical\s+necessity",
+        r"request(?:ed)?\b[^.;,]{0,80}?" + _NECESSARY, r"it\s+" + _NECESSARY, r"this\s+" + _NECESSARY)) + ")"
+    + _MORE_QUALITIES)
+_SUPPORTED = (r"\s+(?:current(?:ly)?\s+|remaining\s+|original\s+|above\s+)*"
+              r"(?:request(?:ed)?|proposed)\b[^.;,]{0,80}?\b(?:is|was|are|were|would\s+be|will\s+be|"
+              r"can(?:not|\s+not)?\s+be)\s+(?:not\s+|also\s+|therefore\s+|thus\s+|clearly\s+|hence\s+|currently\s+|"
+              r"deemed\s+|considered\s+)*(?:supported|warranted|indicated|appropriate|recommended|certified|justified|"
+              r"approved|established)\b")
+SECONDARY = Folded(r"\b(?:the|this|these|such)" + _SUPPORTED,
+                   twin="(?:" + "|".join(word_led(word) for word in ("the", "this", "these", "such")) + ")"
+                   + _SUPPORTED)
 REVIEW_OUTCOME = Folded(
     r"\b(?:the\s+)?(?:prior\s+|previous\s+|UR\s+|utilization\s+review\s+|original\s+)*(?:denial|non-?certification|"
     r"determination|decision)\s+(?:of\s+[^.;,]{0,60}?\s+)?(?:is|was|should\s+be|will\s+be|are)\s+(?:hereby\s+)?"

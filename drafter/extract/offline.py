@@ -414,7 +414,7 @@ def _sentence_treatments(d: _Doc, s: Sentence, mentions: list[re.Match[str]]) ->
 
 def _own_visits(d: _Doc, mention_sentences: set[int]) -> list[TreatmentCourse]:
     """A therapy note's own visits: "Visit 14.", "Ten visits completed." in a physical therapy note."""
-    named = P.MODALITY.regex.search(d.doc.name)
+    named = P.MODALITY.search(d.doc.name)
     if named is None or named.lastgroup in (None, "medication", "other"):
         return []
     found: list[TreatmentCourse] = []
@@ -791,7 +791,7 @@ def _related_treatment(d: _Doc, s: Sentence) -> str | None:
     named = _treatment_named(d.text, s.start, s.end)
     if named:
         return named
-    own = P.MODALITY.regex.search(d.doc.name)
+    own = P.MODALITY.search(d.doc.name)
     return own.lastgroup if own and own.lastgroup not in ("medication", "other") else None
 
 

@@ -17,7 +17,9 @@ _I = re.IGNORECASE
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD_HEAD = re.compile(r"[a-z0-9](?<![a-z0-9][a-z0-9])[\s\S]?")
+"""The first two characters of each word (of a run of [a-z0-9]; the lookbehind after the first character lets
+`re` skip to candidate characters)."""
 
 
 class Scan:
@@ -29,8 +31,9 @@ class Scan:
         # lower() of ASCII text is the ASCII lower-casing, several times faster than translate()
         self.lower = text.lower() if text.isascii() else text.translate(_LOWER)
         self.starts: dict[str, list[int]] = {}
-        for m in _WORD.finditer(self.lower):
-            self.starts.setdefault(self.lower[m.start():m.start() + 2], []).append(m.start())
+        add = self.starts.setdefault
+        for m in _WORD_HEAD.finditer(self.lower):
+            add(m.group(), []).append(m.start())
 
 
 class Trigger:
@@ -48,33 +51,51 @@ class Trigger:
         self.window = window
         self.needles = tuple(needles.split("|")) if isinstance(needles, str) else needles
         self.anchored = anchored
-        self._by_prefix: dict[str, tuple[str, ...]] = {}
+        by_prefix: dict[str, tuple[str, ...]] = {}
         for needle in self.needles:
-            self._by_prefix[needle[:2]] = (*self._by_prefix.get(needle[:2], ()), needle)
-        self._prefixes = frozenset(self._by_prefix)
+            by_prefix[needle[:2]] = (*by_prefix.get(needle[:2], ()), needle)
+        # (prefix, its needles, or None when a needle is the prefix itself: every word start there is a hit)
+        self._by_prefix = tuple((prefix, None if prefix in needles else needles)
+                                for prefix, needles in by_prefix.items())
 
     def finditer(self, scan: Scan) -> Iterator[re.Match[str]]:
         if self.window is not None:
-            yield from self._windowed(scan)
-            return
+            return self._windowed(scan)
         if not self.anchored:
             if any(needle in scan.lower for needle in self.needles):
-                yield from self.regex.finditer(scan.text)
-            return
-        lower, hits = scan.lower, []
-        for prefix in self._prefixes & scan.starts.keys():
-            needles = self._by_prefix[prefix]
-            for pos in scan.starts[prefix]:
-                if lower.startswith(needles, pos):
-                    hits.append(pos)
-        end = -1
-        for pos in sorted(hits):
+                return self.regex.finditer(scan.text)
+            return iter(())
+        lower, starts, hits = scan.lower, scan.starts, []
+        for prefix, needles in self._by_prefix:
+            positions = starts.get(prefix)
+            if positions is None:
+                continue
+            if needles is None:
+                hits += positions
+            else:
+                hits += [pos for pos in positions if lower.startswith(needles, pos)]
+        if not hits:
+            return iter(())
+        if len(self._by_prefix) > 1:
+            hits.sort()
+        found, end, match, text = [], -1, self.regex.match, scan.text
+        for pos in hits:
             if pos < end:
                 continue
-            m = self.regex.match(scan.text, pos)
+            m = match(text, pos)
             if m and m.end() > m.start():
                 end = m.end()
-                yield m
+                found.append(m)
+        return iter(found)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """`regex.search(text)`, run only if a needle occurs in ASCII text (the needles include every way a
+        match begins, inside a word too)."""
+        if text.isascii():
+            lowered = text.lower()
+            if not any(needle in lowered for needle in self.needles):
+                return None
+        return self.regex.search(text)
 
     def _windowed(self, scan: Scan) -> Iterator[re.Match[str]]:
         """Search a short window around each needle (for patterns that start with a number)."""

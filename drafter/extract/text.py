@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from drafter.check.folding import top_level_branches, word_led
 from drafter.models import BodyRegion
 
 # A sentence ends at . ! ? followed by space and a capital/digit/quote, at a blank line, or before a
@@ -29,6 +30,13 @@ _CLAUSE_BREAK = re.compile(
     r"|\bthen\b|\bthe (?:patient|applicant|injured worker|worker) (?:had|has|reported|complained)\b",
     re.IGNORECASE,
 )
+_CLAUSE_BREAK_TWIN = re.compile(
+    r";|b(?<!\wb)ut\b|h(?<!\wh)owever\b|a(?<!\wa)lthough\b|t(?<!\wt)hough\b|e(?<!\we)xcept\b|w(?<!\ww)hereas\b"
+    r"|w(?<!\ww)hile\b|w(?<!\ww)hich\b|w(?<!\ww)ith the exception\b|t(?<!\wt)hen\b"
+    r"|t(?<!\wt)he (?:patient|applicant|injured worker|worker) (?:had|has|reported|complained)\b"
+)
+"""_CLAUSE_BREAK's lower-case twin for lower-cased ASCII text: the same matches, and `re` skips to candidate
+characters (each word's \\b is a lookbehind after its first letter)."""
 
 NEGATION_CUE = re.compile(
     r"\b(?:no|not|denie[sd]|deny(?:ing)?|without|negative for"
@@ -52,7 +60,8 @@ class Sentence:
     @cached_property
     def breaks(self) -> tuple[list[int], list[int]]:
         """Starts and ends (document offsets) of the clause breaks inside the sentence."""
-        matches = list(_CLAUSE_BREAK.finditer(self.text))
+        text = self.text
+        matches = list(_CLAUSE_BREAK_TWIN.finditer(text.lower()) if text.isascii() else _CLAUSE_BREAK.finditer(text))
         return [m.start() + self.start for m in matches], [m.end() + self.start for m in matches]
 
 
@@ -183,13 +192,40 @@ _REGION = re.compile(
 )
 _REGION_TWIN = re.compile(_REGION.pattern.lower().replace("(?p<", "(?P<"))
 """_REGION's lower-case twin without IGNORECASE: on lower-cased ASCII text, the same matches, faster."""
+
+
+def _region_finder() -> re.Pattern[str]:
+    """Where _REGION_TWIN matches, without its groups: every term, grouped by its first letter with the leading
+    \\b as a lookbehind after it, so that `re` skips to candidate letters instead of trying each position."""
+    by_first: dict[str, list[str]] = {}
+    for _, terms in _REGION_TERMS:
+        for term in top_level_branches(terms.lower()):  # type: ignore[union-attr]
+            by_first.setdefault(term[0], []).append(term[1:])
+    return re.compile("(?:" + "|".join(word_led(first + "(?:" + "|".join(rests) + ")")
+                                       for first, rests in by_first.items()) + r")\b")
+
+
+_REGION_FINDER = _region_finder()
 _SPINE_LEVEL = re.compile(r"^[CLTS]\d", re.IGNORECASE)
+_lowered: tuple[str, str] = ("", "")
 
 
 def regions_in(text: str, start: int = 0, end: int | None = None) -> Iterator[BodyRegion]:
     """The body regions named in text[start:end], in order."""
-    pattern, searched = (_REGION_TWIN, text.lower()) if text.isascii() else (_REGION, text)
-    for match in pattern.finditer(searched, start, len(text) if end is None else end):
+    end = len(text) if end is None else end
+    if text.isascii():  # the finder locates each match of the twin, which then names its region
+        global _lowered
+        if _lowered[0] is not text:
+            _lowered = (text, text.lower())
+        lowered, matches = _lowered[1], []
+        hit = _REGION_FINDER.search(lowered, start, end)
+        while hit is not None:
+            match = _REGION_TWIN.match(lowered, hit.start(), end)
+            matches.append(match)
+            hit = _REGION_FINDER.search(lowered, match.end(), end)  # type: ignore[union-attr]
+    else:
+        matches = _REGION.finditer(text, start, end)
+    for match in matches:
         # Spinal levels are case-sensitive ("L5", not "l5"); a lower-case hit is an ordinary word.
         word = text[match.start():match.end()]
         if not (_SPINE_LEVEL.match(word) and not word[0].isupper()):

@@ -1,0 +1,136 @@
+"""The fast forms of patterns find exactly what the plain forms find.
+
+Several patterns have a second, faster form: a lower-case twin run on lower-cased ASCII text, written so that
+`re` can skip to candidate characters (see drafter.check.folding), a finder that locates the matches of a
+grouped pattern, a cheaper word index. Each is compared here with the plain form on synthetic text and, when
+the dev letters are present, on the real letters (read at run time, never copied).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+
+import pytest
+from helpers import DEV_DATA, EXAMPLES
+
+from drafter.check import checks, numbers, prose
+from drafter.check.folding import Folded, lead_twin, top_level_branches, word_led
+from drafter.extract import patterns as P
+from drafter.extract import text as T
+
+SYNTHETIC = [
+    "The injured worker has not had physical therapy; however, the records do not document a home exercise program.",
+    "No, the request for an MRI of the lumbar spine is not medically necessary. PT 2 times a week for 6 weeks.",
+    "She attended 8 sessions of acupuncture in March 2015 and twelve visits of chiropractic care, which helped.",
+    "Notes: no prior injections. The patient had L4-5 and C5-6 findings; anothernot a word, knot, cannot, nothing.",
+    "The guidelines recommend a trial. This request is medically necessary and appropriate, as the CPMTG says.",
+    "Lack of documentation of functional improvement; absence of evidence regarding the opioid. IW is here.",
+    "Thoracolumbar pain and left shoulder pain, neck stiffness, l5 radiculopathy, L5-S1 disc, T12, psychiatric care.",
+    "Records submitted did not show any trial of NSAIDs. The prior UR denial was upheld. Dr. Smith vs. others.",
+]
+
+
+def _real_texts() -> list[str]:
+    letters = sorted((DEV_DATA / "letters").glob("*.txt")) if DEV_DATA.exists() else []
+    return [path.read_text("utf-8") for path in letters]
+
+
+def _texts() -> Iterator[str]:
+    """Whole texts and their lines: the synthetic sentences, the examples and (if present) the dev letters."""
+    texts = [*SYNTHETIC, *(path.read_text("utf-8") for path in sorted(EXAMPLES.glob("*.txt"))), *_real_texts()]
+    for text in texts:
+        yield text
+        yield from (line for line in text.splitlines() if line.strip())
+
+
+def _folded_patterns() -> list[tuple[str, Folded]]:
+    found: list[tuple[str, Folded]] = []
+
+    def walk(name: str, value: object, depth: int = 0) -> None:
+        if isinstance(value, Folded):
+            found.append((name, value))
+        elif isinstance(value, (tuple, list)) and depth < 3:
+            for index, entry in enumerate(value):
+                walk(f"{name}[{index}]", entry, depth + 1)
+        elif isinstance(value, dict) and depth < 3:
+            for key, entry in value.items():
+                walk(f"{name}[{key!r}]", entry, depth + 1)
+
+    for module in (checks, prose, numbers):
+        for name, value in vars(module).items():
+            walk(f"{module.__name__}.{name}", value)
+    return [(name, folded) for name, folded in found if folded.lower.pattern != folded.lowered_source]
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], ...]]:
+    return [match.regs for match in pattern.finditer(text)]
+
+
+def test_word_led_writes_the_boundary_after_the_first_letter() -> None:
+    assert word_led(r"no\s+prior") == r"n(?<!\wn)o\s+prior"
+    assert top_level_branches(r"a(?:b|c)|[|(]d|\be") == ["a(?:b|c)", "[|(]d", r"\be"]
+    assert lead_twin(r"\bpt\b|physio|\bs?x") == r"p(?<!\wp)t\b|physio|\bs?x"
+
+
+def test_fast_twins_find_what_the_case_insensitive_patterns_find() -> None:
+    twins = _folded_patterns()
+    assert len(twins) >= 10  # the hand-written twins and the procedure patterns' led twins
+    for text in _texts():
+        if not text.isascii():
+            continue
+        lowered = text.lower()
+        for name, folded in twins:
+            assert _spans(folded.lower, lowered) == _spans(folded.pattern, text), (name, text[:80])
+
+
+def _plain_regions(text: str, start: int, end: int) -> list[str | None]:
+    found = []
+    for match in T._REGION.finditer(text, start, end):
+        word = text[match.start():match.end()]
+        if not (T._SPINE_LEVEL.match(word) and not word[0].isupper()):
+            found.append(match.lastgroup)
+    return found
+
+
+def test_region_finder_names_the_regions_the_plain_pattern_names() -> None:
+    chooser = random.Random(7)
+    for text in _texts():
+        assert list(T.regions_in(text)) == _plain_regions(text, 0, len(text))
+        for _ in range(3):
+            start = chooser.randint(0, len(text))
+            end = chooser.randint(start, min(len(text), start + 120))
+            assert list(T.regions_in(text, start, end)) == _plain_regions(text, start, end), text[start:end]
+
+
+def test_clause_break_twin_matches_the_plain_pattern() -> None:
+    for text in _texts():
+        if text.isascii():
+            assert _spans(T._CLAUSE_BREAK_TWIN, text.lower()) == _spans(T._CLAUSE_BREAK, text)
+
+
+def test_scan_indexes_every_word_start_by_its_first_two_characters() -> None:
+    for text in _texts():
+        scan = P.Scan(text)
+        plain: dict[str, list[int]] = {}
+        for match in re.finditer(r"[a-z0-9]+", scan.lower):
+            plain.setdefault(scan.lower[match.start():match.start() + 2], []).append(match.start())
+        assert scan.starts == plain
+
+
+@pytest.mark.parametrize(("words", "test"), [(numbers.MONTH_WORDS, numbers.names_month),
+                                             (numbers.SPELLED, numbers.spells_numbers)])
+def test_word_gates_answer_as_a_test_of_every_word(words: frozenset[str], test) -> None:  # noqa: ANN001
+    samples = [*_texts(), *(f"{prefix}{word}{suffix}" for word in words
+                            for prefix, suffix in (("", ""), ("x", ""), ("", "x"), ("1", "."), (" ", "-")))]
+    for text in (sample for sample in samples if sample.isascii()):  # other text: a substring test (documented)
+        assert test(text) == (not words.isdisjoint(re.findall(r"[a-z]+", text.lower()))), text[:80]
+
+
+def test_trigger_search_is_the_plain_search() -> None:
+    names = ["Physical therapy discharge summary", "Chiropractic progress note", "Acupuncture re-evaluation",
+             "Orthopedic consultation", "PT daily note", "Postchiropractic review", "Pain management follow-up"]
+    for name in names:
+        fast, plain = P.MODALITY.search(name), P.MODALITY.regex.search(name)
+        assert (fast and fast.regs) == (plain and plain.regs), name
