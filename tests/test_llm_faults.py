@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from scripted_endpoint import AGE_OK, Reply, client_for, completion, facts, thoracic_mri
+from scripted_endpoint import AGE_OK, CASSETTES, Reply, client_for, completion, facts, thoracic_mri
 
 from drafter.draft.llm import conclusion_misnames_item, draft_rationale_llm
 from drafter.draft.template import draft_rationale
@@ -76,6 +76,15 @@ def test_malformed_json_every_time_ends_in_one_line_backend_error(fake: Any) -> 
         extract_llm(case, client_for(server.url, max_reasks=1))
     assert isinstance(failure.value, BackendError) and "\n" not in str(failure.value)
     assert len(failure.value.calls) == 2
+
+
+def test_a_chunk_that_never_validates_fails_the_extraction_with_every_call_counted(fake: Any) -> None:
+    server = fake(Reply(completion(facts())), Reply(completion("not json")), Reply(completion("still not json")))
+    case = load_case(CASSETTES / "two-documents-case.txt")
+    with pytest.raises(ReplyInvalid) as failure:
+        extract_llm(case, client_for(server.url, max_reasks=1, context_tokens=1024))
+    assert [call.stage for call in failure.value.calls] == ["extract:1/2", "extract:2/2", "extract:2/2"]
+    assert [call.outcome for call in failure.value.calls] == ["ok", "validation_error", "validation_error"]
 
 
 def test_quote_mismatch_is_reasked_with_the_failure_listed(fake: Any) -> None:

@@ -252,8 +252,9 @@ def extract_llm(case: CaseFile, client: LLMClient) -> tuple[CaseSummary, list[LL
             with binding(CHUNK_SOURCES, sources):
                 reply, chunk_calls = client.structured(REPLY_MODEL, messages, stage=f"extract:{index}/{len(chunks)}")
         except ReplyInvalid as exc:
-            reply = _salvage(exc)
-            chunk_calls = exc.calls
+            calls += exc.calls
+            reply = _salvage(exc, calls)
+            chunk_calls = []
         calls += chunk_calls
         for where, fact in iter_reply_facts(reply):
             field = where.split("[")[0]
@@ -306,12 +307,13 @@ def _overlaps(first: Evidence, second: Evidence) -> bool:
     return first.doc_id == second.doc_id and first.start < second.end and second.start < first.end
 
 
-def _salvage(exc: ReplyInvalid) -> BaseModel:
-    """The last reply when only its quotes failed (its verified facts are kept); else re-raise."""
+def _salvage(exc: ReplyInvalid, calls: list[LLMCall]) -> BaseModel:
+    """The last reply when only its quotes failed (its verified facts are kept); else re-raise, with `calls`:
+    every call of the extraction so far, earlier chunks included."""
     try:
         return REPLY_MODEL.model_validate_json(exc.last_reply or "")
     except ValidationError:
-        raise exc from None
+        raise ReplyInvalid(str(exc), calls, exc.errors, exc.last_reply) from None
 
 
 IDENTITY: dict[str, tuple[str, ...]] = {
