@@ -134,3 +134,12 @@ def test_trigger_search_is_the_plain_search() -> None:
     for name in names:
         fast, plain = P.MODALITY.search(name), P.MODALITY.regex.search(name)
         assert (fast and fast.regs) == (plain and plain.regs), name
+
+
+def test_procedure_words_are_found_as_whole_words() -> None:
+    samples = [*_texts(), *(f"{prefix}{word}{suffix}" for word in checks.PROCEDURE_WORDS
+                            for prefix, suffix in (("", ""), ("x", ""), ("", "_"), ("1", "."), ("(", "s)")))]
+    for text in (sample for sample in samples if sample.isascii()):
+        lowered = text.lower()
+        found = {match.group(0) for match in checks.PROCEDURE_WORD.finditer(lowered)}
+        assert found == checks.PROCEDURE_WORDS & set(re.findall(r"[a-z0-9_]+", lowered)), text[:80]

@@ -11,7 +11,7 @@ from functools import lru_cache
 from itertools import combinations
 
 from drafter.check import lexicon, numbers
-from drafter.check.folding import Folded, fold, needle_finditer, word_led
+from drafter.check.folding import Folded, fold, needle_finditer, whole_word_of, word_led
 from drafter.check.prose import Verdict, all_verdicts
 from drafter.models import (
     CaseSummary,
@@ -355,20 +355,8 @@ PROCEDURE_SUBSTRINGS = frozenset(substring for _, substrings, _, _ in PROCEDURE_
 PROCEDURE_WORDS = frozenset(word for _, _, words, _ in PROCEDURE_PATTERNS for word in words)
 
 
-def has_word(lowered: str, word: str) -> bool:
-    """Whether the word occurs with no word character on either side (as `\\bword\\b` matches it)."""
-    position = lowered.find(word)
-    while position >= 0:
-        end = position + len(word)
-        if (position == 0 or not is_word_character(lowered[position - 1])) and \
-                (end == len(lowered) or not is_word_character(lowered[end])):
-            return True
-        position = lowered.find(word, position + 1)
-    return False
-
-
-def is_word_character(character: str) -> bool:
-    return character.isalnum() or character == "_"
+PROCEDURE_WORD = whole_word_of(PROCEDURE_WORDS, "a-z0-9_")
+"""A procedure word as a whole word of lower-cased ASCII text (no letter, digit or '_' on either side)."""
 
 
 def procedure_mentions(text: str) -> list[tuple[str, int]]:
@@ -377,8 +365,11 @@ def procedure_mentions(text: str) -> list[tuple[str, int]]:
     word counts as a substring)."""
     lowered = text.lower()
     searched, folded = fold(text)
-    cues = {substring for substring in PROCEDURE_SUBSTRINGS if substring in lowered}
-    cues.update(word for word in PROCEDURE_WORDS if (has_word(lowered, word) if folded else word in lowered))
+    cues = set(filter(lowered.__contains__, PROCEDURE_SUBSTRINGS))
+    if folded:
+        cues.update(match.group(0) for match in PROCEDURE_WORD.finditer(lowered))
+    else:
+        cues.update(filter(lowered.__contains__, PROCEDURE_WORDS))
     found = []
     for name, substrings, words, pattern in PROCEDURE_PATTERNS:
         if not cues.isdisjoint(substrings) or not cues.isdisjoint(words):
@@ -643,6 +634,12 @@ def content_stems(text: str) -> set[str]:
     return {word[:6] for word in CONTENT_WORD.findall(text.lower()) if word not in STOPWORDS}
 
 
+@lru_cache(maxsize=1024)
+def requirement_stems(requirement: str) -> frozenset[str]:
+    """content_stems of a rule's requirement: the same for every item the rule decides, computed once."""
+    return frozenset(content_stems(requirement))
+
+
 def check_criteria(text: str, decision: ItemDecision) -> CheckResult:
     text_stems = content_stems(text)
     missing = []
@@ -650,7 +647,7 @@ def check_criteria(text: str, decision: ItemDecision) -> CheckResult:
         if not result.decisive or result.status == CriterionStatus.MET:
             continue
         best = max((len(stems & text_stems) / len(stems) for stems in
-                    (content_stems(result.requirement), content_stems(result.finding)) if stems), default=1.0)
+                    (requirement_stems(result.requirement), content_stems(result.finding)) if stems), default=1.0)
         if best < 0.5:
             missing.append(result.criterion_id)
     if missing:
@@ -685,6 +682,13 @@ NEGATIVE_CLAIMS = (  # run on the lower-cased twin of ASCII text (see folding)
     Folded(r"(?:^|[,;]\s*|\b(?:that|and)\s+)(?:the\s+|any\s+|a\s+|an\s+)?(?P<x>[A-Za-z][A-Za-z /-]{2,50}?)\s+"
            r"(?:is|are|was|were|has|have)\s+not\s+(?:been\s+)?(?:documented|noted|reported|recorded|tried|"
            r"provided|described|mentioned)"),
+)
+CLAIM_WORDS = (  # per claim pattern: lower-case words one of which every match holds (a cheap test first)
+    ("documentation", "evidence", "record", "indication", "mention", "report"),
+    ("not",),
+    ("prior", "previous", "history"),
+    ("not",),
+    ("documented", "noted", "reported", "recorded", "tried", "provided", "described", "mentioned"),
 )
 NEGATIVE_HINT = Folded(r"\b(?:no|not|without|lack|absence)\b|n't",
                        twin="|".join([*(word_led(word) + r"\b" for word in ("no", "not", "without", "lack", "absence")),
@@ -785,7 +789,9 @@ def check_documented_facts(sentences: list[str], summary: CaseSummary, grounding
             continue
         sentence = QUOTED.sub(" ", sentence)  # the records' or the guideline's own words, not the text's claims
         searched, folded = fold(sentence)
-        for pattern in NEGATIVE_CLAIMS:
+        for pattern, words in zip(NEGATIVE_CLAIMS, CLAIM_WORDS, strict=True):
+            if folded and not any(map(searched.__contains__, words)):
+                continue
             for match in pattern.pick(folded).finditer(searched):
                 claim = sentence[match.start("x"):match.end("x")]
                 subject = CLAIM_CUT.split(claim, maxsplit=1)[0].strip()

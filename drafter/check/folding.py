@@ -54,6 +54,17 @@ def lead_twin(lowered: str) -> str:
                     for branch in branches)
 
 
+def whole_word_of(words: frozenset[str], word_class: str) -> re.Pattern[str]:
+    """A pattern finding, in lower-case text, a whole word (a run of [word_class] characters) that is one of the
+    words. Each branch opens with its first letter and the lookbehind after it, so `re` skips to candidates."""
+    by_first: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
+    branches = [f"{re.escape(first)}(?<![{word_class}]{re.escape(first)})(?:{'|'.join(rests)})"
+                for first, rests in sorted(by_first.items())]
+    return re.compile(f"(?:{'|'.join(branches)})(?![{word_class}])")
+
+
 class Folded:
     """A case-insensitive pattern and its lower-case twin; `pick` chooses the one to run on the string `fold`
     returns (match offsets are the text's; group strings are lower-case on the fast path)."""

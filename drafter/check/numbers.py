@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drafter.check.folding import Folded, fold, needle_finditer
+from drafter.check.folding import Folded, fold, needle_finditer, whole_word_of
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -81,7 +81,7 @@ def _gate(triggers: tuple[str, ...] | str) -> Callable[[str], object]:
     one of the others, found by one regex search instead of one substring search per pair)."""
     if isinstance(triggers, str):
         return re.compile(re.escape(triggers[0]) + "[" + re.escape(triggers[1:]) + "]").search
-    return lambda lowered: any(trigger in lowered for trigger in triggers)
+    return lambda lowered: any(map(lowered.__contains__, triggers))
 
 
 REFERENCES = tuple((_gate(triggers), Folded(pattern), starts) for triggers, pattern, starts in REFERENCE_PARTS)
@@ -136,32 +136,37 @@ LEADING_DIGITS = r"\d(?<![\w.]\d)\d*"
 WORD_NUMBER = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|" \
               r"seven|eight|nine))?|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|eleven|twelve|" \
               r"one|two|three|four|five|six|seven|eight|nine|ten|once|twice|thrice)\b"
+TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+NUMBER_WORD_LIST = ("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "eleven",
+                    "twelve", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "once",
+                    "twice", "thrice")
+"""WORD_NUMBER's words after the tens, in its order."""
+
+
+def led_number_words() -> list[str]:
+    """WORD_NUMBER as branches, each opening with its first letter and the lookbehind '(?<![\\w.])' after it
+    (lower case): the branches `re` skips to in a lower-case twin."""
+    units = r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+    words = [tens + units for tens in TENS] + list(NUMBER_WORD_LIST)
+    return [rf"{word[0]}(?<![\w.]{word[0]}){word[1:]}\b" for word in words]
+
+
+_QUANTITY_REST = (rf"(?:\s*(?:-|–|to|through)\s*(?P<hi>{NUMBER}|{WORD_NUMBER}))?"
+                  r"(?P<suffix>\s*(?:%|percent\b|x\b)?)")
 QUANTITY = Folded(
-    rf"(?<![\w.])(?P<lo>{NUMBER}|{WORD_NUMBER})(?:\s*(?:-|–|to|through)\s*(?P<hi>{NUMBER}|{WORD_NUMBER}))?"
-    r"(?P<suffix>\s*(?:%|percent\b|x\b)?)"
+    rf"(?<![\w.])(?P<lo>{NUMBER}|{WORD_NUMBER})" + _QUANTITY_REST,
+    twin="(?P<lo>" + "|".join([*(rf"{digit}(?<![\w.]{digit})\d*(?:,\d{{3}})*(?:\.\d+)?" for digit in "0123456789"),
+                               *led_number_words()]) + ")" + _QUANTITY_REST,
 )
 QUANTITY_DIGITS = re.compile(
     rf"(?P<lo>{LEADING_NUMBER})(?:\s*(?:-|–|(?i:to|through))\s*(?P<hi>{NUMBER}))?"
     r"(?P<suffix>\s*(?:%|(?i:percent)\b|(?i:x)\b)?)"
 )
-WORD_NUMBER_STARTS = ("two", "twe", "twi", "thirt", "thr", "fort", "four", "fift", "five", "six", "seven", "eight",
-                      "nine", "ten", "eleven", "one", "once")
-"""Needles every word WORD_NUMBER matches starts with."""
 SPELLED = frozenset(NUMBER_WORDS) - {"a", "an", "single"}
 
 
-def whole_word_of(words: frozenset[str]) -> re.Pattern[str]:
-    """A pattern finding, in lower-case text, a run of letters [a-z]+ that is one of the words. Each branch opens
-    with its first letter and the lookbehind after it, so `re` skips to candidate letters."""
-    by_first: dict[str, list[str]] = {}
-    for word in sorted(words, key=len, reverse=True):
-        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
-    branches = [f"{re.escape(first)}(?<![a-z][a-z])(?:{'|'.join(rests)})" for first, rests in sorted(by_first.items())]
-    return re.compile(f"(?:{'|'.join(branches)})(?![a-z])")
-
-
-MONTH_WORD = whole_word_of(MONTH_WORDS)
-SPELLED_WORD = whole_word_of(SPELLED)
+MONTH_WORD = whole_word_of(MONTH_WORDS, "a-z")
+SPELLED_WORD = whole_word_of(SPELLED, "a-z")
 
 
 def names_month(text: str) -> bool:
@@ -322,8 +327,7 @@ def find_quantities(text: str) -> list[Quantity]:
         text = blank(text, match.start(), match.end())
     if spells_numbers(text):  # the word-number pattern, on the lower-cased twin of ASCII text
         searched, folded = fold(text)
-        matches = (needle_finditer(QUANTITY.lower, searched, searched, (*DIGITS, *WORD_NUMBER_STARTS)) if folded
-                   else QUANTITY.pattern.finditer(searched))
+        matches = QUANTITY.pick(folded).finditer(searched)
     else:
         matches = QUANTITY_DIGITS.finditer(text)
     for match in matches:
@@ -344,7 +348,8 @@ def find_quantities(text: str) -> list[Quantity]:
 
 
 VALUE_DIGITS = re.compile(rf"{LEADING_NUMBER}(?![\d])")
-VALUE_WORDS = Folded(rf"(?<![\w.])\b(?:{WORD_NUMBER})\b(?![\d])")
+VALUE_WORDS = Folded(rf"(?<![\w.])\b(?:{WORD_NUMBER})\b(?![\d])",
+                     twin="(?:" + "|".join(led_number_words()) + r")\b(?![\d])")
 """Numbers in digits and in words: a digit run and a number word never overlap, so the two patterns find what
 one alternation of both would."""
 
@@ -357,8 +362,7 @@ def all_values(text: str) -> set[float]:
     values = {word_value(match.group(0)) for match in VALUE_DIGITS.finditer(text)}
     if spells_numbers(text):  # the word-number pattern, on the lower-cased twin of ASCII text
         searched, folded = fold(text)
-        for match in (needle_finditer(VALUE_WORDS.lower, searched, searched, WORD_NUMBER_STARTS) if folded
-                      else VALUE_WORDS.pattern.finditer(searched)):
+        for match in VALUE_WORDS.pick(folded).finditer(searched):
             token = match.group(0)
             if token.lower() in ("a", "an", "single"):
                 continue

@@ -34,6 +34,7 @@ class Scan:
         add = self.starts.setdefault
         for m in _WORD_HEAD.finditer(self.lower):
             add(m.group(), []).append(m.start())
+        self.prefixes = frozenset(self.starts)
 
 
 class Trigger:
@@ -54,9 +55,9 @@ class Trigger:
         by_prefix: dict[str, tuple[str, ...]] = {}
         for needle in self.needles:
             by_prefix[needle[:2]] = (*by_prefix.get(needle[:2], ()), needle)
-        # (prefix, its needles, or None when a needle is the prefix itself: every word start there is a hit)
-        self._by_prefix = tuple((prefix, None if prefix in needles else needles)
-                                for prefix, needles in by_prefix.items())
+        # prefix -> its needles, or None when a needle is the prefix itself: every word start there is a hit
+        self._by_prefix = {prefix: None if prefix in needles else needles for prefix, needles in by_prefix.items()}
+        self._prefixes = frozenset(by_prefix)
 
     def finditer(self, scan: Scan) -> Iterator[re.Match[str]]:
         if self.window is not None:
@@ -65,19 +66,19 @@ class Trigger:
             if any(needle in scan.lower for needle in self.needles):
                 return self.regex.finditer(scan.text)
             return iter(())
-        lower, starts, hits = scan.lower, scan.starts, []
-        for prefix, needles in self._by_prefix:
-            positions = starts.get(prefix)
-            if positions is None:
-                continue
+        starts, by_prefix, hits = scan.starts, self._by_prefix, []
+        startswith, hit = scan.lower.startswith, hits.append
+        for prefix in self._prefixes & scan.prefixes:  # in C, over the smaller set: the prefixes the text has
+            needles = by_prefix[prefix]
             if needles is None:
-                hits += positions
+                hits += starts[prefix]
             else:
-                hits += [pos for pos in positions if lower.startswith(needles, pos)]
+                for pos in starts[prefix]:  # mostly one or two: a loop costs less than a comprehension
+                    if startswith(needles, pos):
+                        hit(pos)
         if not hits:
             return iter(())
-        if len(self._by_prefix) > 1:
-            hits.sort()
+        hits.sort()
         found, end, match, text = [], -1, self.regex.match, scan.text
         for pos in hits:
             if pos < end:
