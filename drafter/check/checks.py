@@ -27,6 +27,7 @@ from drafter.models import (
 
 GENERIC_OF = {name.lower(): drug.generic for drug in lexicon.DRUGS for name in drug.names}
 MULTIWORD_NAMES = {name: generic for name, generic in GENERIC_OF.items() if not re.fullmatch(r"[a-z]+", name)}
+SINGLE_WORD_NAMES = frozenset(GENERIC_OF.keys() - MULTIWORD_NAMES.keys())
 WORD = re.compile(r"[a-z][a-z]*")  # [a-z]+, opening with a character class `re` can skip to
 CLASS_OF = {drug.generic: drug.drug_class for drug in lexicon.DRUGS}
 GUIDELINE_DATES = {dt.date(2016, 7, 28), dt.date(2009, 7, 18), dt.date(2016, 7, 29), (2009, 5), (2016, 7)}
@@ -315,7 +316,7 @@ def families_in(text: str, cited: bool = False) -> set[str]:
             return set()
         lowered = searched if folded else text.lower()
         found = {family.family for family in lexicon.GUIDELINE_FAMILIES
-                 if any(trigger in lowered for trigger in lexicon.FAMILY_TRIGGERS[family.family])
+                 if any(map(lowered.__contains__, lexicon.FAMILY_TRIGGERS[family.family]))
                  and family.named.search(text)}
     if "chapter" not in text.lower():
         return found
@@ -329,7 +330,7 @@ def families_in(text: str, cited: bool = False) -> set[str]:
 def drugs_in(text: str) -> set[str]:
     """Generic names of the drugs a text names (by generic or brand name)."""
     lowered = text.lower()
-    found = {GENERIC_OF[word] for word in set(WORD.findall(lowered)) if word in GENERIC_OF}
+    found = set(map(GENERIC_OF.__getitem__, SINGLE_WORD_NAMES.intersection(WORD.findall(lowered))))
     found.update(generic for name, generic in MULTIWORD_NAMES.items()
                  if name in lowered and re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", lowered))
     return found
@@ -338,8 +339,8 @@ def drugs_in(text: str) -> set[str]:
 def drug_mentions(text: str) -> list[tuple[str, int]]:
     """(generic name, position) of every drug the text names."""
     lowered = text.lower()
-    found = [(GENERIC_OF[match.group(0)], match.start()) for match in WORD.finditer(lowered)
-             if match.group(0) in GENERIC_OF]
+    found = [] if SINGLE_WORD_NAMES.isdisjoint(WORD.findall(lowered)) else [
+        (GENERIC_OF[match.group(0)], match.start()) for match in WORD.finditer(lowered) if match.group(0) in GENERIC_OF]
     for name, generic in MULTIWORD_NAMES.items():
         if name in lowered:
             found += [(generic, match.start())
@@ -631,7 +632,7 @@ CONTENT_WORD = re.compile(r"[a-z][a-z]{3,}")  # [a-z]{4,}, opening with a charac
 
 
 def content_stems(text: str) -> set[str]:
-    return {word[:6] for word in CONTENT_WORD.findall(text.lower()) if word not in STOPWORDS}
+    return {word[:6] for word in set(CONTENT_WORD.findall(text.lower())) - STOPWORDS}
 
 
 @lru_cache(maxsize=1024)
@@ -787,8 +788,9 @@ def check_documented_facts(sentences: list[str], summary: CaseSummary, grounding
         searched, folded = fold(sentence)
         if not NEGATIVE_HINT.pick(folded).search(searched):
             continue
-        sentence = QUOTED.sub(" ", sentence)  # the records' or the guideline's own words, not the text's claims
-        searched, folded = fold(sentence)
+        if '"' in sentence or "“" in sentence:
+            sentence = QUOTED.sub(" ", sentence)  # the records' or the guideline's own words, not the text's claims
+            searched, folded = fold(sentence)
         for pattern, words in zip(NEGATIVE_CLAIMS, CLAIM_WORDS, strict=True):
             if folded and not any(map(searched.__contains__, words)):
                 continue
@@ -846,7 +848,7 @@ CREDENTIALS = frozenset({"MD", "DO", "PHD", "DC", "MPH", "FAAPMR", "DPM", "PSYD"
 
 def check_reviewer_name(text: str, reviewer_names: Sequence[str]) -> CheckResult:
     for triggers, pattern, starts in REVIEWER_PATTERNS:
-        if not any(trigger in text for trigger in triggers):
+        if not any(map(text.__contains__, triggers)):
             continue
         match = next(iter(needle_finditer(pattern, text, text, starts)), None) if starts else pattern.search(text)
         if match:

@@ -90,7 +90,7 @@ REFERENCES = tuple((_gate(triggers), Folded(pattern), starts) for triggers, patt
 def clear_references(text: str) -> str:
     """The text with page, table, chapter, regulation and literature references blanked (same length)."""
     lowered = text.lower()
-    searched, folded = fold(text)
+    searched, folded = (lowered, True) if text.isascii() else (text, False)  # fold(), lower() done
     for gate, pattern, starts in REFERENCES:
         if gate(lowered):
             matches = (needle_finditer(pattern.lower, searched, searched, starts) if folded and starts

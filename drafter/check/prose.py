@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from drafter.check.folding import Folded, fold, word_led
+from drafter.check.folding import Folded, word_led
 
 ABBREVIATIONS = re.compile(
     r"\b(?:Dr|Mr|Ms|Mrs|pg|p|pp|vs|e\.g|i\.e|etc|No|approx|Fig|Ch|Sec|al|ed|St|Inc|U\.S|C\.C\.R)\.$", re.I)
@@ -100,9 +100,9 @@ def clause_before(sentence: str, position: int, folded: bool = False) -> str:
 def verdicts(sentence: str, sentence_index: int = 0) -> list[Verdict]:
     """Every statement of (non-)necessity about a request in one sentence, with its polarity."""
     lowered = sentence.lower()
-    if not any(word in lowered for word in VERDICT_HINTS):
+    if not any(map(lowered.__contains__, VERDICT_HINTS)):
         return []
-    sentence, folded = fold(sentence)
+    sentence, folded = (lowered, True) if sentence.isascii() else (sentence, False)  # fold(), lower() done
     negation, hypothetical_cue, condition_after = NEGATION.pick(folded), HYPOTHETICAL.pick(folded), \
         CONDITION_AFTER.pick(folded)
     found: list[Verdict] = []

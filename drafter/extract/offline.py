@@ -81,7 +81,7 @@ class _Doc:
     @classmethod
     def prepare(cls, doc: Document) -> _Doc:
         flat = doc.text.translate(_FLATTEN)
-        sentences = [Sentence(s.start, s.end, flat[s.start:s.end]) for s in split_sentences(doc.text)]
+        sentences = split_sentences(doc.text, view=flat)
         prepared = cls(doc, P.Scan(flat), sentences, SentenceIndex(sentences))
         for marks, trigger in ((prepared.ur, P.UR_CONTEXT), (prepared.plan, P.PLAN_CONTEXT),
                                (prepared.planted, P.PLANTED)):

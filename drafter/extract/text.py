@@ -65,29 +65,31 @@ class Sentence:
         return [m.start() + self.start for m in matches], [m.end() + self.start for m in matches]
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of `text` with their offsets (leading/trailing whitespace trimmed)."""
+def split_sentences(text: str, view: str | None = None) -> list[Sentence]:
+    """Sentences of `text` with their offsets (leading/trailing whitespace trimmed). `view`: a text of the same
+    length, whitespace where `text` has whitespace, that the sentences' text is cut from instead."""
     sentences: list[Sentence] = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
         if match.group("stop") is None:
-            _append(sentences, text, start, match.start())
+            _append(sentences, text, start, match.start(), view)
             start = match.end()
         elif not _ABBREVIATION.search(text, max(start, match.start() - 12), match.end()):
-            _append(sentences, text, start, match.end())
+            _append(sentences, text, start, match.end(), view)
             start = match.end()
-    _append(sentences, text, start, len(text))
+    _append(sentences, text, start, len(text), view)
     return sentences
 
 
-def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+def _append(sentences: list[Sentence], text: str, start: int, end: int, view: str | None) -> None:
     chunk = text[start:end]
     stripped = chunk.strip()
     if not stripped:
         return
     lead = len(chunk) - len(chunk.lstrip())
     begin = start + lead
-    sentences.append(Sentence(begin, begin + len(stripped), stripped))
+    end = begin + len(stripped)
+    sentences.append(Sentence(begin, end, stripped if view is None else view[begin:end]))
 
 
 class SentenceIndex:
