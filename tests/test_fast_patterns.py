@@ -29,6 +29,7 @@ SYNTHETIC = [
     "Lack of documentation of functional improvement; absence of evidence regarding the opioid. IW is here.",
     "Thoracolumbar pain and left shoulder pain, neck stiffness, l5 radiculopathy, L5-S1 disc, T12, psychiatric care.",
     "Records submitted did not show any trial of NSAIDs. The prior UR denial was upheld. Dr. Smith vs. others.",
+    "No\x1cprior physical\x1ftherapy; the records\x1edo not\x1ddocument a trial of 12\x1cvisits. L4-\x1f5 pain.",
 ]
 
 
@@ -143,3 +144,14 @@ def test_procedure_words_are_found_as_whole_words() -> None:
         lowered = text.lower()
         found = {match.group(0) for match in checks.PROCEDURE_WORD.finditer(lowered)}
         assert found == checks.PROCEDURE_WORDS & set(re.findall(r"[a-z0-9_]+", lowered)), text[:80]
+
+
+@pytest.mark.parametrize("request_text", ["Physical therapy 12 sessions for the lumbar spine",
+                                          "MRI of the lumbar spine without contrast", "Acupuncture six visits"])
+def test_request_twin_finds_the_restated_request(request_text: str) -> None:
+    plain, twin = checks.request_pattern(request_text), checks.request_pattern(request_text, folded=True)
+    assert plain is not None and twin is not None
+    restated = [f"The request for {request_text.upper()} is not medically necessary.",
+                f"The request for {request_text.replace(' ', chr(0x1c))} was reviewed.", *SYNTHETIC]
+    for text in restated:
+        assert _spans(twin, text.lower()) == _spans(plain, text), text

@@ -11,7 +11,7 @@ from functools import lru_cache
 from itertools import combinations
 
 from drafter.check import lexicon, numbers
-from drafter.check.folding import Folded, fold, needle_finditer, whole_word_of, word_led
+from drafter.check.folding import Folded, ascii_source, fold, needle_finditer, whole_word_of, word_led
 from drafter.check.prose import Verdict, all_verdicts
 from drafter.models import (
     CaseSummary,
@@ -247,7 +247,8 @@ def request_pattern(request: str, folded: bool = False) -> re.Pattern[str] | Non
     parts = [r"\S+" if word[0].isdigit() or word.lower() in numbers.NUMBER_WORDS else re.escape(word)
              for word in words]
     if folded:
-        return re.compile(r"[^a-z0-9]+".join(part if part == r"\S+" else part.lower() for part in parts))
+        return re.compile(ascii_source(r"[^a-z0-9]+".join(part if part == r"\S+" else part.lower() for part in parts)),
+                          re.ASCII)
     return re.compile(r"[^A-Za-z0-9]+".join(parts), re.I)
 
 

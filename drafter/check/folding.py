@@ -54,6 +54,38 @@ def lead_twin(lowered: str) -> str:
                     for branch in branches)
 
 
+def ascii_source(source: str) -> str:
+    """`source` for re.ASCII, matching on ASCII text what `source` matches without it (where \\b, \\w and
+    \\d test characters through the Unicode database, more slowly): re.ASCII's \\s leaves out \\x1c-\\x1f,
+    which Unicode counts as space, so \\s is written with them ([\\s\\x1c-\\x1f]; \\S likewise)."""
+    out, position, in_class = [], 0, False
+    while position < len(source):
+        character, pair = source[position], source[position:position + 2]
+        if character == "\\":
+            if pair == "\\s":
+                out.append("\\s\\x1c-\\x1f" if in_class else "[\\s\\x1c-\\x1f]")
+            elif pair == "\\S":
+                if in_class:
+                    raise ValueError(f"cannot write {source!r} for re.ASCII: \\S in a character class")
+                out.append("[^\\s\\x1c-\\x1f]")
+            else:
+                out.append(pair)
+            position += 2
+            continue
+        if in_class:
+            in_class = character != "]"
+        elif character == "[":  # a ']' right after '[' or '[^' is a literal, not the end of the class
+            in_class = True
+            lead = 2 if pair == "[^" else 1
+            lead += source[position + lead:position + lead + 1] == "]"
+            out.append(source[position:position + lead])
+            position += lead
+            continue
+        out.append(character)
+        position += 1
+    return "".join(out)
+
+
 def whole_word_of(words: frozenset[str], word_class: str) -> re.Pattern[str]:
     """A pattern finding, in lower-case text, a whole word (a run of [word_class] characters) that is one of the
     words. Each branch opens with its first letter and the lookbehind after it, so `re` skips to candidates."""
@@ -77,7 +109,7 @@ class Folded:
             raise ValueError(f"cannot fold {source!r}: an upper-case escape or group name, or a case-sensitive group")
         self.pattern = re.compile(source, flags | re.IGNORECASE)
         self.lowered_source = source.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P=")
-        self.lower = re.compile(twin or lead_twin(self.lowered_source), flags)
+        self.lower = re.compile(ascii_source(twin or lead_twin(self.lowered_source)), flags | re.ASCII)
 
     def pick(self, folded: bool) -> re.Pattern[str]:
         """The twin when `folded` (the text is ASCII and lower-cased), else the pattern itself."""

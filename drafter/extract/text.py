@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from drafter.check.folding import top_level_branches, word_led
+from drafter.check.folding import ascii_source, top_level_branches, word_led
 from drafter.models import BodyRegion
 
 # A sentence ends at . ! ? followed by space and a capital/digit/quote, at a blank line, or before a
@@ -33,7 +33,8 @@ _CLAUSE_BREAK = re.compile(
 _CLAUSE_BREAK_TWIN = re.compile(
     r";|b(?<!\wb)ut\b|h(?<!\wh)owever\b|a(?<!\wa)lthough\b|t(?<!\wt)hough\b|e(?<!\we)xcept\b|w(?<!\ww)hereas\b"
     r"|w(?<!\ww)hile\b|w(?<!\ww)hich\b|w(?<!\ww)ith the exception\b|t(?<!\wt)hen\b"
-    r"|t(?<!\wt)he (?:patient|applicant|injured worker|worker) (?:had|has|reported|complained)\b"
+    r"|t(?<!\wt)he (?:patient|applicant|injured worker|worker) (?:had|has|reported|complained)\b",
+    re.ASCII,
 )
 """_CLAUSE_BREAK's lower-case twin for lower-cased ASCII text: the same matches, and `re` skips to candidate
 characters (each word's \\b is a lookbehind after its first letter)."""
@@ -192,7 +193,7 @@ _REGION = re.compile(
     "|".join(rf"(?P<{name}>\b(?:{terms})\b)" for name, terms in _REGION_TERMS),
     re.IGNORECASE,
 )
-_REGION_TWIN = re.compile(_REGION.pattern.lower().replace("(?p<", "(?P<"))
+_REGION_TWIN = re.compile(ascii_source(_REGION.pattern.lower().replace("(?p<", "(?P<")), re.ASCII)
 """_REGION's lower-case twin without IGNORECASE: on lower-cased ASCII text, the same matches, faster."""
 
 
@@ -203,8 +204,8 @@ def _region_finder() -> re.Pattern[str]:
     for _, terms in _REGION_TERMS:
         for term in top_level_branches(terms.lower()):  # type: ignore[union-attr]
             by_first.setdefault(term[0], []).append(term[1:])
-    return re.compile("(?:" + "|".join(word_led(first + "(?:" + "|".join(rests) + ")")
-                                       for first, rests in by_first.items()) + r")\b")
+    return re.compile(ascii_source("(?:" + "|".join(word_led(first + "(?:" + "|".join(rests) + ")")
+                                                    for first, rests in by_first.items()) + r")\b"), re.ASCII)
 
 
 _REGION_FINDER = _region_finder()
