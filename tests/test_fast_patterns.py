@@ -155,3 +155,9 @@ def test_request_twin_finds_the_restated_request(request_text: str) -> None:
                 f"The request for {request_text.replace(' ', chr(0x1c))} was reviewed.", *SYNTHETIC]
     for text in restated:
         assert _spans(twin, text.lower()) == _spans(plain, text), text
+
+
+def test_negation_cue_twin_matches_the_plain_pattern() -> None:
+    for text in _texts():
+        if text.isascii():
+            assert _spans(T._NEGATION_CUE_TWIN, text.lower()) == _spans(T.NEGATION_CUE, text)

@@ -470,6 +470,10 @@ def check_guideline(sentences: list[str], grounding: Grounding) -> CheckResult:
 # ---------------------------------------------------------------------------------------------
 
 
+UNIT_AFTER_YEAR = re.compile(r"\s*(?:mg|mcg|g|ml|%|visits|sessions)\b", re.I)
+"""A unit after a four-digit number: a dose or a count, not a year."""
+
+
 def check_numbers(text: str, cues: CaseCues, grounding: Grounding) -> CheckResult:
     cleared = numbers.clear_references(text)
     ungrounded: list[str] = []
@@ -482,7 +486,7 @@ def check_numbers(text: str, cues: CaseCues, grounding: Grounding) -> CheckResul
     for match in numbers.YEAR.finditer(cleared):
         year = int(match.group(1))
         following = cleared[match.end():match.end() + 12]
-        if re.match(r"\s*(?:mg|mcg|g|ml|%|visits|sessions)\b", following, re.I):
+        if UNIT_AFTER_YEAR.match(following):
             continue
         edition = year in EDITION_YEARS and not cues.about_case_at(match.start())
         if year not in grounding.years and not edition:

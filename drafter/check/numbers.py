@@ -193,6 +193,11 @@ STRENGTH = re.compile(rf"{LEADING_DIGITS}(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+(?![
 TIMES = re.compile(rf"({LEADING_DIGITS})\s*[x×]\s*(\d+)\b", re.I)
 
 
+DECIMAL_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+AGE_BEFORE = re.compile(r"\bage[sd]?\s*(?:of\s+)?$", re.I)
+"""'age 65', 'aged 40', 'ages of 18': a bare number after it is a number of years."""
+
+
 @dataclass(frozen=True)
 class Quantity:
     text: str
@@ -317,7 +322,7 @@ def find_quantities(text: str) -> list[Quantity]:
     for match in GRADE.finditer(text) if slashed else ():
         text = blank(text, match.start(), match.end())
     for match in STRENGTH.finditer(text) if slashed else ():
-        for part in re.findall(r"\d+(?:\.\d+)?", match.group(0)):
+        for part in DECIMAL_NUMBER.findall(match.group(0)):
             quantities.append(Quantity(match.group(0), float(part), None, "mg", match.start()))
         text = blank(text, match.start(), match.end())
     times = "x" in text or "X" in text or "×" in text
@@ -335,7 +340,7 @@ def find_quantities(text: str) -> list[Quantity]:
         following = text[match.end():match.end() + 60]
         suffix = text[match.start("suffix"):match.end("suffix")]
         unit = "%" if "%" in suffix or "percent" in suffix.lower() else unit_class(suffix + following)
-        if unit is None and re.search(r"\bage[sd]?\s*(?:of\s+)?$", text[max(0, match.start() - 8):match.start()], re.I):
+        if unit is None and AGE_BEFORE.search(text[max(0, match.start() - 8):match.start()]):
             unit = "year"
         if unit is None:
             continue  # a bare number ("flexion is 100", "one of") makes no checkable claim

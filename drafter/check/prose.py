@@ -57,6 +57,7 @@ HYPOTHETICAL = Folded(r"\b(?:if|unless|until|whether|would|could|may|might|shoul
 CLAUSE_BREAK = Folded(r"[,;:()]|\b(?:but|however|although|while|whereas|because|since|given\s+that)\b"
                       r"|\band\s+(?=(?:is|was|are|were|it|this|the)\b)")
 
+NOT_WORD = re.compile(r"\bnot\b")
 Polarity = Literal["positive", "negative"]
 VERDICT_HINTS = ("necess", "request", "propos", "upheld", "overturned", "reversed", "affirmed", "sustained")
 
@@ -111,7 +112,7 @@ def verdicts(sentence: str, sentence_index: int = 0) -> list[Verdict]:
         clause = clause_before(sentence, match.start(), folded)
         window = " ".join(clause.split()[-9:])
         after = sentence[match.end():]
-        negated = bool(negation.search(window)) or bool(re.search(r"\bnot\b", phrase))
+        negated = bool(negation.search(window)) or bool(NOT_WORD.search(phrase))
         if NEGATED_AFTER.pick(folded).search(after):
             negated = True
         elif "necessity" in phrase and not negated and not POSITIVE_AFTER.pick(folded).search(after):

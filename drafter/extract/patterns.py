@@ -8,6 +8,7 @@ intact", "was placed off of work").
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 
 from drafter.extract.text import NUMBER
@@ -34,7 +35,49 @@ class Scan:
         add = self.starts.setdefault
         for m in _WORD_HEAD.finditer(self.lower):
             add(m.group(), []).append(m.start())
-        self.prefixes = frozenset(self.starts)
+        self._hits: list[list[int]] | None = None
+
+    def hits(self, slot: int) -> list[int]:
+        """The word starts, in order, where a needle of the anchored Trigger in `slot` begins. Computed for
+        every anchored Trigger at once, in one pass over the text's prefixes."""
+        if self._hits is None or len(self._hits) <= slot:
+            self._hits = _collect_hits(self)
+        return self._hits[slot]
+
+
+_ANCHORED: list[Trigger] = []
+"""Every anchored Trigger (without a window), its index its slot."""
+_NEEDLE_INDEX: dict[str, list[tuple[int, tuple[str, ...] | None]]] = {}
+"""Two first characters -> (slot, the Trigger's needles that begin with them, or None: all word starts)."""
+_INDEXED = [0]
+"""How many of _ANCHORED _NEEDLE_INDEX holds."""
+
+
+_INDEX_LOCK = threading.Lock()
+
+
+def _collect_hits(scan: Scan) -> list[list[int]]:
+    if _INDEXED[0] != len(_ANCHORED):
+        with _INDEX_LOCK:
+            for slot in range(_INDEXED[0], len(_ANCHORED)):
+                for prefix, needles in _ANCHORED[slot]._by_prefix.items():
+                    _NEEDLE_INDEX.setdefault(prefix, []).append((slot, needles))
+            _INDEXED[0] = len(_ANCHORED)
+    hits: list[list[int]] = [[] for _ in _ANCHORED]
+    startswith, index = scan.lower.startswith, _NEEDLE_INDEX
+    for prefix, positions in scan.starts.items():
+        for slot, needles in index.get(prefix, ()):
+            if needles is None:
+                hits[slot] += positions
+            else:
+                found = hits[slot]
+                for pos in positions:
+                    if startswith(needles, pos):
+                        found.append(pos)
+    for found in hits:
+        if found:
+            found.sort()
+    return hits
 
 
 class Trigger:
@@ -57,7 +100,10 @@ class Trigger:
             by_prefix[needle[:2]] = (*by_prefix.get(needle[:2], ()), needle)
         # prefix -> its needles, or None when a needle is the prefix itself: every word start there is a hit
         self._by_prefix = {prefix: None if prefix in needles else needles for prefix, needles in by_prefix.items()}
-        self._prefixes = frozenset(by_prefix)
+        self._slot = -1
+        if anchored and window is None:
+            self._slot = len(_ANCHORED)
+            _ANCHORED.append(self)
 
     def finditer(self, scan: Scan) -> Iterator[re.Match[str]]:
         if self.window is not None:
@@ -66,19 +112,9 @@ class Trigger:
             if any(needle in scan.lower for needle in self.needles):
                 return self.regex.finditer(scan.text)
             return iter(())
-        starts, by_prefix, hits = scan.starts, self._by_prefix, []
-        startswith, hit = scan.lower.startswith, hits.append
-        for prefix in self._prefixes & scan.prefixes:  # in C, over the smaller set: the prefixes the text has
-            needles = by_prefix[prefix]
-            if needles is None:
-                hits += starts[prefix]
-            else:
-                for pos in starts[prefix]:  # mostly one or two: a loop costs less than a comprehension
-                    if startswith(needles, pos):
-                        hit(pos)
+        hits = scan.hits(self._slot)
         if not hits:
             return iter(())
-        hits.sort()
         found, end, match, text = [], -1, self.regex.match, scan.text
         for pos in hits:
             if pos < end:

@@ -39,16 +39,17 @@ _CLAUSE_BREAK_TWIN = re.compile(
 """_CLAUSE_BREAK's lower-case twin for lower-cased ASCII text: the same matches, and `re` skips to candidate
 characters (each word's \\b is a lookbehind after its first letter)."""
 
-NEGATION_CUE = re.compile(
-    r"\b(?:no|not|denie[sd]|deny(?:ing)?|without|negative for"
-    r"|absence of|free of|nor|neither|never|did not|does not|do not|was not|were not|is not|are not|have not|has not"
-    r"|unremarkable for|ruled out"
-    r"|lack of|lacks|lacking|insufficient|none)\b"
-    # "not too displaced", "have not reduced the numbness": the negation is of something else.
-    r"(?!\s+(?:too|very|much|significantly|only|yet|reduced?|relieved?|improved?|resolved?|helped|help|changed?"
-    r"|decreased?|eased?|lessened)\b)",
-    re.IGNORECASE,
-)
+_NEGATION_WORDS = ("no", "not", "denie[sd]", "deny(?:ing)?", "without", "negative for", "absence of", "free of", "nor",
+                   "neither", "never", "did not", "does not", "do not", "was not", "were not", "is not", "are not",
+                   "have not", "has not", "unremarkable for", "ruled out", "lack of", "lacks", "lacking",
+                   "insufficient", "none")
+# "not too displaced", "have not reduced the numbness": the negation is of something else.
+_NOT_OF_IT = (r"(?!\s+(?:too|very|much|significantly|only|yet|reduced?|relieved?|improved?|resolved?|helped|help"
+              r"|changed?|decreased?|eased?|lessened)\b)")
+NEGATION_CUE = re.compile(r"\b(?:" + "|".join(_NEGATION_WORDS) + r")\b" + _NOT_OF_IT, re.IGNORECASE)
+_NEGATION_CUE_TWIN = re.compile(
+    ascii_source("(?:" + "|".join(map(word_led, _NEGATION_WORDS)) + r")\b" + _NOT_OF_IT), re.ASCII)
+"""NEGATION_CUE's lower-case twin for lower-cased ASCII text (see _CLAUSE_BREAK_TWIN)."""
 _NEGATION_WINDOW = 90
 
 
@@ -120,7 +121,8 @@ def negation_cue(text: str, sentence: Sentence, start: int) -> re.Match[str] | N
     left, _ = clause_bounds(text, sentence, start, start)
     left = max(left, start - _NEGATION_WINDOW)
     cue = None
-    for cue in NEGATION_CUE.finditer(text, left, start):  # noqa: B007 - the last cue is the nearest
+    for cue in (_NEGATION_CUE_TWIN.finditer(lowered(text), left, start) if text.isascii()  # noqa: B007
+                else NEGATION_CUE.finditer(text, left, start)):  # the last cue is the nearest
         pass
     return cue
 
@@ -210,22 +212,30 @@ def _region_finder() -> re.Pattern[str]:
 
 _REGION_FINDER = _region_finder()
 _SPINE_LEVEL = re.compile(r"^[CLTS]\d", re.IGNORECASE)
-_lowered: tuple[str, str] = ("", "")
+_last_lowered: tuple[str, str] = ("", "")
+
+
+def lowered(text: str) -> str:
+    """text.lower(), kept for the last text: the extractor reads one document's windows one after another."""
+    global _last_lowered
+    last = _last_lowered  # one read: another thread may replace it
+    if last[0] is text:
+        return last[1]
+    result = text.lower()
+    _last_lowered = (text, result)
+    return result
 
 
 def regions_in(text: str, start: int = 0, end: int | None = None) -> Iterator[BodyRegion]:
     """The body regions named in text[start:end], in order."""
     end = len(text) if end is None else end
     if text.isascii():  # the finder locates each match of the twin, which then names its region
-        global _lowered
-        if _lowered[0] is not text:
-            _lowered = (text, text.lower())
-        lowered, matches = _lowered[1], []
-        hit = _REGION_FINDER.search(lowered, start, end)
+        lower, matches = lowered(text), []
+        hit = _REGION_FINDER.search(lower, start, end)
         while hit is not None:
-            match = _REGION_TWIN.match(lowered, hit.start(), end)
+            match = _REGION_TWIN.match(lower, hit.start(), end)
             matches.append(match)
-            hit = _REGION_FINDER.search(lowered, match.end(), end)  # type: ignore[union-attr]
+            hit = _REGION_FINDER.search(lower, match.end(), end)  # type: ignore[union-attr]
     else:
         matches = _REGION.finditer(text, start, end)
     for match in matches:
