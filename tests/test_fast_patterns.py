@@ -111,13 +111,14 @@ def test_clause_break_twin_matches_the_plain_pattern() -> None:
             assert _spans(T._CLAUSE_BREAK_TWIN, text.lower()) == _spans(T._CLAUSE_BREAK, text)
 
 
-def test_scan_indexes_every_word_start_by_its_first_two_characters() -> None:
+def test_scan_hits_are_the_word_starts_where_a_needle_begins() -> None:
+    triggers = P._ANCHORED
     for text in _texts():
         scan = P.Scan(text)
-        plain: dict[str, list[int]] = {}
-        for match in re.finditer(r"[a-z0-9]+", scan.lower):
-            plain.setdefault(scan.lower[match.start():match.start() + 2], []).append(match.start())
-        assert scan.starts == plain
+        words = [match.start() for match in re.finditer(r"[a-z0-9]+", scan.lower)]
+        for trigger in triggers:
+            plain = [start for start in words if scan.lower.startswith(trigger.needles, start)]
+            assert scan.hits(trigger._slot) == plain, (trigger.regex.pattern[:40], text[:60])
 
 
 @pytest.mark.parametrize(("words", "test"), [(numbers.MONTH_WORDS, numbers.names_month),

@@ -24,22 +24,19 @@ _WORD_HEAD = re.compile(r"[a-z0-9](?<![a-z0-9][a-z0-9])[\s\S]?")
 
 
 class Scan:
-    """A document prepared for Trigger scanning: its text, its ASCII lower-case twin (same offsets) and
-    the offsets where words start, grouped by their first two characters."""
+    """A document prepared for Trigger scanning: its text, its ASCII lower-case twin (same offsets) and, once
+    asked for, the word starts where each anchored Trigger's needles begin."""
 
     def __init__(self, text: str):
         self.text = text
         # lower() of ASCII text is the ASCII lower-casing, several times faster than translate()
         self.lower = text.lower() if text.isascii() else text.translate(_LOWER)
-        self.starts: dict[str, list[int]] = {}
-        add = self.starts.setdefault
-        for m in _WORD_HEAD.finditer(self.lower):
-            add(m.group(), []).append(m.start())
         self._hits: list[list[int]] | None = None
 
     def hits(self, slot: int) -> list[int]:
         """The word starts, in order, where a needle of the anchored Trigger in `slot` begins. Computed for
-        every anchored Trigger at once, in one pass over the text's prefixes."""
+        every anchored Trigger at once, in one pass over the words: a word's first two characters look up
+        the needles that begin with them."""
         if self._hits is None or len(self._hits) <= slot:
             self._hits = _collect_hits(self)
         return self._hits[slot]
@@ -64,19 +61,14 @@ def _collect_hits(scan: Scan) -> list[list[int]]:
                     _NEEDLE_INDEX.setdefault(prefix, []).append((slot, needles))
             _INDEXED[0] = len(_ANCHORED)
     hits: list[list[int]] = [[] for _ in _ANCHORED]
-    startswith, index = scan.lower.startswith, _NEEDLE_INDEX
-    for prefix, positions in scan.starts.items():
-        for slot, needles in index.get(prefix, ()):
-            if needles is None:
-                hits[slot] += positions
-            else:
-                found = hits[slot]
-                for pos in positions:
-                    if startswith(needles, pos):
-                        found.append(pos)
-    for found in hits:
-        if found:
-            found.sort()
+    startswith, needles_at = scan.lower.startswith, _NEEDLE_INDEX.get
+    for word in _WORD_HEAD.finditer(scan.lower):
+        entries = needles_at(word.group())
+        if entries:
+            pos = word.start()
+            for slot, needles in entries:
+                if needles is None or startswith(needles, pos):
+                    hits[slot].append(pos)
     return hits
 
 
