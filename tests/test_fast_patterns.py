@@ -22,7 +22,7 @@ from drafter.extract import text as T
 
 SYNTHETIC = [
     "The injured worker has not had physical therapy; however, the records do not document a home exercise program.",
-    "No, the request for an MRI of the lumbar spine is not medically necessary. PT 2 times a week for 6 weeks.",
+    "No, the lumbar MRI that was asked for is not medically necessary. PT 2 times a week for 6 weeks.",
     "She attended 8 sessions of acupuncture in March 2015 and twelve visits of chiropractic care, which helped.",
     "Notes: no prior injections. The patient had L4-5 and C5-6 findings; anothernot a word, knot, cannot, nothing.",
     "The guidelines recommend a trial. This request is medically necessary and appropriate, as the CPMTG says.",

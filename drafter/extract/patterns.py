@@ -47,13 +47,12 @@ _ANCHORED: list[Trigger] = []
 _NEEDLE_INDEX: dict[str, list[tuple[int, tuple[str, ...] | None]]] = {}
 """Two first characters -> (slot, the Trigger's needles that begin with them, or None: all word starts)."""
 _INDEXED = [0]
-"""How many of _ANCHORED _NEEDLE_INDEX holds."""
-
-
+"""How many of _ANCHORED _NEEDLE_INDEX holds (Triggers made later are added on the next Scan)."""
 _INDEX_LOCK = threading.Lock()
 
 
 def _collect_hits(scan: Scan) -> list[list[int]]:
+    """Scan.hits of every anchored Trigger, by slot."""
     if _INDEXED[0] != len(_ANCHORED):
         with _INDEX_LOCK:
             for slot in range(_INDEXED[0], len(_ANCHORED)):
@@ -75,8 +74,8 @@ def _collect_hits(scan: Scan) -> list[list[int]]:
 class Trigger:
     """A pattern tried only at word starts where one of its literal needles begins.
 
-    Scanning a long alternation with `re` costs milliseconds per page; looking up the needles' first
-    two characters in the Scan's word-start index costs microseconds. With `anchored=True` the needles
+    Scanning a long alternation with `re` costs milliseconds per page; looking up each word's first two
+    characters among the needles' (Scan.hits) costs microseconds. With `anchored=True` the needles
     (lower-case) must include every way a match can begin (a test checks this against plain `finditer`);
     with `anchored=False` the needles only gate a plain `finditer`.
     """
