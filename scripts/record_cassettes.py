@@ -1,12 +1,17 @@
-"""Re-record the LLM cassettes against a local model (re-runnable): those of tests/test_llm_replay.py
-and, with `eval`, those of the backends suite of `drafter eval` (evals/llm/).
+"""Re-record the LLM cassettes against a local model (re-runnable): those of tests/test_llm_replay.py and
+tests/test_judge.py and, with `eval`, those of the backends suite of `drafter eval` (evals/llm/).
 
     pip install xllamacpp
-    python scripts/record_cassettes.py            # starts scripts/llm_server.py if nothing serves
+    python scripts/record_cassettes.py            # every recording; starts scripts/llm_server.py if none serves
+    python scripts/record_cassettes.py judge eval # some of them
+
+On a busy machine, start the server yourself with one thread (and a higher priority if you may): llama.cpp's
+threads wait for each other, so two threads sharing the cores with other work run several times slower
+(`setsid python scripts/llm_server.py --port 8089 --threads 1 &`).
 
 Run it on purpose after changing a prompt, a reply model or the check rules: replay matches requests
 on method, path and body, so those changes make the old cassettes fail loudly. Only synthetic cases
-are recorded (tests/cassettes/two-documents-case.txt and examples/thoracic-strain.txt); the
+are recorded (tests/cassettes/two-documents-case.txt, examples/thoracic-strain.txt, evals/gold/); the
 authorization, api-key and openai-organization headers are filtered out.
 """
 
@@ -26,11 +31,14 @@ from conftest import CASSETTES, RECORDED_BASE_URL, recorded_settings, replay  # 
 
 from drafter.decide import decide  # noqa: E402
 from drafter.draft.llm import draft_rationale_llm  # noqa: E402
+from drafter.draft.template import draft_rationale  # noqa: E402
 from drafter.evaluation.backends import LLMEvalSetup, run_backends_eval  # noqa: E402
 from drafter.extract.llm import extract_llm  # noqa: E402
 from drafter.extract.offline import extract_offline  # noqa: E402
 from drafter.ingest import load_case  # noqa: E402
+from drafter.judge import judge_rationale  # noqa: E402
 from drafter.llm import LLMClient  # noqa: E402
+from drafter.models import CaseSummary, ItemDecision  # noqa: E402
 
 PORT = int(RECORDED_BASE_URL.rsplit(":", 1)[1].split("/")[0])
 
@@ -64,6 +72,18 @@ def record_rationale() -> None:
     print(f"rationale: source={rationale.source} passed={report.passed} calls={len(calls)}")
 
 
+def record_judge() -> None:
+    """The judge's reading of the template rationale of the thoracic MRI item (summary and decision as saved
+    by the rationale recording)."""
+    summary = CaseSummary.model_validate_json((CASSETTES / "thoracic-summary.json").read_text())
+    decision = ItemDecision.model_validate_json((CASSETTES / "thoracic-mri-decision.json").read_text())
+    (CASSETTES / "judge-thoracic-mri.yaml").unlink(missing_ok=True)
+    with replay("judge-thoracic-mri.yaml", record_mode="all"):
+        opinion, calls = judge_rationale(decision, draft_rationale(decision, summary).text,
+                                         LLMClient(recorded_settings()))
+    print(f"judge: passed={opinion.passed} ({opinion.detail}); calls={len(calls)}")
+
+
 def record_eval() -> None:
     """The gold cases of evals/llm/cases.txt, one cassette each, with the settings of evals/llm/settings.toml."""
     report = run_backends_eval(REPO / "evals" / "gold", LLMEvalSetup(REPO / "evals" / "llm"), record=True)
@@ -71,7 +91,8 @@ def record_eval() -> None:
     print(f"eval: {llm['cases_run']}/{len(report['cases'])} cases recorded; errors: {llm['errors']}")
 
 
-RECORDINGS = {"extraction": record_extraction, "rationale": record_rationale, "eval": record_eval}
+RECORDINGS = {"extraction": record_extraction, "rationale": record_rationale, "judge": record_judge,
+              "eval": record_eval}
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
 """The optional LLM judge (second opinion). Replies come from the HAND-WRITTEN FAKE endpoint of
-tests/scripted_endpoint.py (scripted, not a model)."""
+tests/scripted_endpoint.py (scripted, not a model), except the last test, which replays a real model's reading."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import recorded_settings, replay
 from helpers import EXAMPLES
 from scripted_endpoint import AGE_OK, Reply, client_for, completion, facts, thoracic_mri
 
 from drafter.draft.template import draft_rationale
 from drafter.ingest import load_case
 from drafter.judge import JUDGE_CHECK, judge_rationale
+from drafter.llm import LLMClient
 from drafter.models import Outcome
 from drafter.pipeline import DraftOptions, draft_letter
 from drafter.settings import load_settings
@@ -86,3 +88,16 @@ def test_judge_needs_the_openai_backend(tmp_path: Path) -> None:
                              "--backend", "offline", "--judge", "-o", str(letter)], capture_output=True, text=True)
     assert result.returncode == 2 and not letter.exists()
     assert "--judge needs the openai backend" in result.stderr
+
+
+def test_a_real_models_reading_is_parsed_and_its_doubt_flags_the_item() -> None:
+    """Replayed from tests/cassettes/judge-thoracic-mri.yaml, recorded from Qwen2.5-Coder-1.5B: the small model
+    found the template's rationale for this upheld MRI unclear, so the check fails and names its reason."""
+    summary, decision = thoracic_mri()
+    with replay("judge-thoracic-mri.yaml"):
+        opinion, calls = judge_rationale(decision, draft_rationale(decision, summary).text,
+                                         LLMClient(recorded_settings()))
+    assert [(call.stage, call.outcome) for call in calls] == [("judge", "ok")] and calls[0].completion_tokens > 0
+    assert opinion.check == JUDGE_CHECK and not opinion.passed
+    assert opinion.detail.startswith("an LLM judge reads the rationale as unclear, but the decision is not "
+                                     "medically necessary (its reason: ")

@@ -15,6 +15,7 @@ by the consistency checks (first time or after a re-ask), or fallen back to the 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -73,6 +74,9 @@ class BackendRun:
     summaries: dict[str, CaseSummary] = field(default_factory=dict)
     letters: dict[str, Determination] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    """Cases not drafted, and why."""
+    extraction_failures: dict[str, str] = field(default_factory=dict)
+    """Cases whose extraction gave no valid reply (the pipeline then used the offline extractor)."""
     seconds: float = 0.0
 
 
@@ -108,6 +112,7 @@ def run_llm(cases: dict[str, LoadedGold], setup: LLMEvalSetup, record: bool = Fa
     """Each case through the LLM backend inside its cassette. A case whose replay or extraction fails is
     reported in `errors` and scores as nothing extracted, nothing drafted."""
     from drafter.extract.llm import extract_llm
+    from drafter.llm import ReplyInvalid
 
     settings = setup.settings()
     options = DraftOptions(backend="openai", llm=settings)
@@ -120,7 +125,10 @@ def run_llm(cases: dict[str, LoadedGold], setup: LLMEvalSetup, record: bool = Fa
             continue
         try:
             with cassette(path, record):
-                run.summaries[stem] = extract_llm(loaded.case, options.llm_client())[0]
+                try:
+                    run.summaries[stem] = extract_llm(loaded.case, options.llm_client())[0]
+                except ReplyInvalid as exc:
+                    run.extraction_failures[stem] = str(exc)
                 run.letters[stem] = draft_letter(loaded.case, options)
         except DrafterError as exc:
             hint = "" if record else (f" (a request {path.name} does not hold: prompts, rules or settings changed "
@@ -132,26 +140,31 @@ def run_llm(cases: dict[str, LoadedGold], setup: LLMEvalSetup, record: bool = Fa
 
 def drafting_figures(run: BackendRun, stems: list[str]) -> dict:
     """How the rationales of the drafted letters came about, and what the LLM calls cost."""
-    items = [item for stem in stems if stem in run.letters for item in run.letters[stem].items]
-    decided = [item for item in items if item.outcome is not None]
-    calls = [call for stem in stems if stem in run.letters for call in run.letters[stem].audit.llm_calls]
-    by_llm = [item for item in decided if item.rationale_source == "llm"]
-    attempts = {}
-    for call in calls:
-        if call.stage == "rationale" and call.item_id is not None:
-            attempts[call.item_id] = attempts.get(call.item_id, 0) + 1
     letters = [run.letters[stem] for stem in stems if stem in run.letters]
+    decided = by_llm = first_attempt = fallen_back = passing = 0
+    for letter in letters:
+        attempts = Counter(call.item_id for call in letter.audit.llm_calls if call.stage == "rationale")
+        for item in letter.items:
+            if item.outcome is None:
+                continue
+            decided += 1
+            passing += not item.needs_review
+            if item.rationale_source == "llm":
+                by_llm += 1
+                first_attempt += attempts[item.item_id] == 1
+            elif attempts[item.item_id]:
+                fallen_back += 1
+    calls = [call for letter in letters for call in letter.audit.llm_calls]
     return {
         "letters": len(letters),
         "letters_released": sum(letter.released for letter in letters),
-        "items": len(items),
-        "items_decided": len(decided),
-        "items_needing_review": sum(item.needs_review for item in items),
-        "rationales_by_llm": len(by_llm),
-        "rationales_by_llm_first_attempt": sum(attempts.get(item.item_id, 0) == 1 for item in by_llm),
-        "rationales_fallen_back": sum(
-            item.rationale_source == "template" and attempts.get(item.item_id, 0) > 0 for item in decided),
-        "rationales_passing_checks": sum(not item.needs_review for item in decided),
+        "items": sum(len(letter.items) for letter in letters),
+        "items_decided": decided,
+        "items_needing_review": sum(item.needs_review for letter in letters for item in letter.items),
+        "rationales_by_llm": by_llm,
+        "rationales_by_llm_first_attempt": first_attempt,
+        "rationales_fallen_back": fallen_back,
+        "rationales_passing_checks": passing,
         "calls": len(calls),
         "calls_invalid": sum(call.outcome != "ok" for call in calls),
         "prompt_tokens": sum(call.prompt_tokens for call in calls),
@@ -184,7 +197,7 @@ def backend_report(run: BackendRun, gold_dir: Path, stems: list[str], by_sha: di
     def extracted(case: CaseFile) -> CaseSummary:
         stem = by_sha[case.input_sha256]
         if stem not in run.summaries:
-            raise DrafterError(run.errors.get(stem, "not run"))
+            raise DrafterError(run.extraction_failures.get(stem) or run.errors.get(stem, "not run"))
         return run.summaries[stem]
 
     gold = run_extraction_eval(gold_dir, extractor=extracted, cases=stems)
@@ -197,6 +210,7 @@ def backend_report(run: BackendRun, gold_dir: Path, stems: list[str], by_sha: di
         "decisions": gold["decisions"].get("on_extracted_facts"),
         "drafting": drafting_figures(run, stems),
         "errors": run.errors,
+        "extraction_failures": run.extraction_failures,
     }
 
 
@@ -210,20 +224,21 @@ def run_backends_eval(gold_dir: Path, setup: LLMEvalSetup, record: bool = False)
     llm_report = backend_report(llm, gold_dir, stems, by_sha)
     drafting = llm_report["drafting"]
     decided = drafting["items_decided"]
+    agreement = outcome_agreement(offline, llm, stems)
     return {
         "suite": "backends",
         "cases": stems,
         "settings": {"model": llm.backend, "recorded_with": setup.settings_file.name},
         "offline": offline_report,
         "llm": llm_report,
-        "agreement": outcome_agreement(offline, llm, stems),
+        "agreement": agreement,
         "metrics": {
             "llm_cases_replayed": round(len(llm.letters) / len(stems), 4) if stems else None,
             "llm_precision": llm_report["extraction"]["precision"],
             "llm_recall": llm_report["extraction"]["recall"],
             "llm_decision_agreement": (llm_report["decisions"] or {}).get("agreement"),
             "llm_rationales_accepted": round(drafting["rationales_by_llm"] / decided, 4) if decided else None,
-            "offline_llm_outcomes_same": outcome_agreement(offline, llm, stems)["share_same"],
+            "offline_llm_outcomes_same": agreement["share_same"],
         },
     }
 
@@ -269,5 +284,7 @@ def render_backends_markdown(report: dict) -> str:
             f"{key} {value or 'no outcome'}" for key, value in difference.items() if key not in {"case", "item"}))
     for label, result in (("offline", offline), ("LLM", llm)):
         for stem, problem in result["errors"].items():
-            lines.append(f"- {label} backend, {stem}: {problem}")
+            lines.append(f"- {label} backend did not draft {stem}: {problem}")
+        for stem, problem in result["extraction_failures"].items():
+            lines.append(f"- {label} backend, {stem}: {problem} (its letter used the offline extractor)")
     return "\n".join(lines) + "\n"
