@@ -231,9 +231,12 @@ def elapsed_values(anchors: list[dt.date], dates: Iterable[object]) -> set[tuple
     """Days, weeks, months and years from a header date to another case date, rounded both ways."""
     values: set[tuple[float, str]] = set()
     exact = {value for value in dates if isinstance(value, dt.date)} | set(anchors)
-    for days in {abs((other - anchor).days) for anchor in anchors for other in exact if other != anchor}:
-        for unit, length in (("day", 1), ("week", 7), ("month", 30.44), ("year", 365.25)):
-            values.update({(float(int(days / length)), unit), (float(round(days / length)), unit)})
+    spans = {abs((other - anchor).days) for anchor in anchors for other in exact if other != anchor}
+    for unit, length in (("day", 1), ("week", 7), ("month", 30.44), ("year", 365.25)):
+        for days in spans:
+            ratio = days / length
+            values.add((float(int(ratio)), unit))
+            values.add((float(round(ratio)), unit))
     return values
 
 
@@ -361,21 +364,34 @@ PROCEDURE_WORD = whole_word_of(PROCEDURE_WORDS, "a-z0-9_")
 """A procedure word as a whole word of lower-cased ASCII text (no letter, digit or '_' on either side)."""
 
 
+def patterns_of_cue() -> dict[str, tuple[int, ...]]:
+    """A substring or word -> the indices in PROCEDURE_PATTERNS of the patterns it lets run."""
+    indices: dict[str, tuple[int, ...]] = {}
+    for index, (_, substrings, words, _) in enumerate(PROCEDURE_PATTERNS):
+        for cue in {*substrings, *words}:
+            indices[cue] = (*indices.get(cue, ()), index)
+    return indices
+
+
+PATTERNS_OF_CUE = patterns_of_cue()
+
+
 def procedure_mentions(text: str) -> list[tuple[str, int]]:
     """(procedure, position) of every procedure the text names; a pattern runs only if one of its substrings
     or whole words occurs (in text that is not ASCII, where case-insensitive matching goes beyond lower(), a
     word counts as a substring)."""
     lowered = text.lower()
-    searched, folded = fold(text)
+    folded = text.isascii()
+    searched = lowered if folded else text  # fold(), lower() done
     cues = set(filter(lowered.__contains__, PROCEDURE_SUBSTRINGS))
     if folded:
-        cues.update(match.group(0) for match in PROCEDURE_WORD.finditer(lowered))
+        cues.update(PROCEDURE_WORD.findall(lowered))
     else:
         cues.update(filter(lowered.__contains__, PROCEDURE_WORDS))
     found = []
-    for name, substrings, words, pattern in PROCEDURE_PATTERNS:
-        if not cues.isdisjoint(substrings) or not cues.isdisjoint(words):
-            found += [(name, match.start()) for match in pattern.pick(folded).finditer(searched)]
+    for index in sorted({index for cue in cues for index in PATTERNS_OF_CUE[cue]}):  # in PROCEDURE_PATTERNS order
+        name, _, _, pattern = PROCEDURE_PATTERNS[index]
+        found += [(name, match.start()) for match in pattern.pick(folded).finditer(searched)]
     return found
 
 
@@ -579,6 +595,8 @@ def check_drugs(sentences: list[str], cues: CaseCues, grounding: Grounding) -> C
     """A drug the case does not name may appear only where the text speaks of the guideline (its topic's
     drugs) or as not taken ('no trial of gabapentin'), not as taken by the injured worker."""
     named: list[str] = []
+    if grounding.drugs.issuperset(drugs_in("\n".join(sentences))):
+        return CheckResult(check="drugs", passed=True)  # every drug named anywhere is grounded
     for index, sentence in enumerate(sentences):
         for drug, position in drug_mentions(sentence):
             if drug in grounding.drugs or drug in named:

@@ -364,7 +364,7 @@ DECIMAL_PART = re.compile(r"(?<=\D)\.(\d+)")
 
 def all_values(text: str) -> set[float]:
     """Every number a grounding text states, in digits or words, with range ends and 'NxM' products."""
-    values = {word_value(match.group(0)) for match in VALUE_DIGITS.finditer(text)}
+    values = {float(token.replace(",", "")) for token in VALUE_DIGITS.findall(text)}  # digits: word_value's float
     if spells_numbers(text):  # the word-number pattern, on the lower-cased twin of ASCII text
         searched, folded = fold(text)
         for match in VALUE_WORDS.pick(folded).finditer(searched):
