@@ -100,7 +100,7 @@ class Trigger:
         if self.window is not None:
             return self._windowed(scan)
         if not self.anchored:
-            if any(needle in scan.lower for needle in self.needles):
+            if any(map(scan.lower.__contains__, self.needles)):
                 return self.regex.finditer(scan.text)
             return iter(())
         hits = scan.hits(self._slot)
@@ -121,7 +121,7 @@ class Trigger:
         match begins, inside a word too)."""
         if text.isascii():
             lowered = text.lower()
-            if not any(needle in lowered for needle in self.needles):
+            if not any(map(lowered.__contains__, self.needles)):
                 return None
         return self.regex.search(text)
 

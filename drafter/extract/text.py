@@ -20,8 +20,10 @@ from drafter.models import BodyRegion
 # `Heading:` that starts a line (free-text progress notes). Abbreviations that end in a period
 # ("Dr.", "vs.", "e.g.") do not end a sentence.
 _SENTENCE_BREAK = re.compile(
-    r"(?P<stop>(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9]))|\n\s*\n|\n(?=[A-Z][A-Za-z /]{1,30}:)"
+    r"[.!?](?P<stop>[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9]))|\n\s*\n|\n(?=[A-Z][A-Za-z /]{1,30}:)"
 )
+"""The stop (group 'stop') follows the punctuation it matches: opening with a character class lets `re` skip
+ahead to candidate characters."""
 _ABBREVIATION = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|vs|No|approx|St|Jr|Sr)|\be\.g|\bi\.e|\b[A-Z])\.[\"')\]]?\s*$")
 
 # Inside a sentence, these end the reach of a negation or a finding.
@@ -73,10 +75,11 @@ def split_sentences(text: str, view: str | None = None) -> list[Sentence]:
     sentences: list[Sentence] = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
-        if match.group("stop") is None:
+        stop = match.start("stop")
+        if stop < 0:
             _append(sentences, text, start, match.start(), view)
             start = match.end()
-        elif not _ABBREVIATION.search(text, max(start, match.start() - 12), match.end()):
+        elif not _ABBREVIATION.search(text, max(start, stop - 12), match.end()):
             _append(sentences, text, start, match.end(), view)
             start = match.end()
     _append(sentences, text, start, len(text), view)
