@@ -35,8 +35,8 @@ class Scan:
 
     def hits(self, slot: int) -> list[int]:
         """The word starts, in order, where a needle of the anchored Trigger in `slot` begins. Computed for
-        every anchored Trigger at once, in one pass over the words: a word's first two characters look up
-        the needles that begin with them."""
+        every anchored Trigger at once, in one pass over the words: a word's first two characters, then its
+        first three, look up the needles that begin with them."""
         if self._hits is None or len(self._hits) <= slot:
             self._hits = _collect_hits(self)
         return self._hits[slot]
@@ -45,10 +45,28 @@ class Scan:
 _ANCHORED: list[Trigger] = []
 """Every anchored Trigger (without a window), its index its slot."""
 _NEEDLE_INDEX: dict[str, list[tuple[int, tuple[str, ...] | None]]] = {}
-"""Two first characters -> (slot, the Trigger's needles that begin with them, or None: all word starts)."""
+"""Two first characters -> (slot, None) of the Triggers with a needle of just these characters (every word start
+there is a hit)."""
+_LONGER_INDEX: dict[str, list[tuple[int, tuple[str, ...] | None]]] = {}
+"""Three first characters -> (slot, the Trigger's longer needles that begin with them, or None: a needle of just
+these characters)."""
+_LONGER_HEADS: set[str] = set()
+"""The first two characters of _LONGER_INDEX's keys: only at these word starts are three characters looked up."""
 _INDEXED = [0]
-"""How many of _ANCHORED _NEEDLE_INDEX holds (Triggers made later are added on the next Scan)."""
+"""How many of _ANCHORED the indexes hold (Triggers made later are added on the next Scan)."""
 _INDEX_LOCK = threading.Lock()
+
+
+def _index(slot: int, prefix: str, needles: tuple[str, ...] | None) -> None:
+    if needles is None:
+        _NEEDLE_INDEX.setdefault(prefix, []).append((slot, None))
+        return
+    by_head: dict[str, tuple[str, ...]] = {}
+    for needle in needles:  # each longer than its two-character prefix
+        by_head[needle[:3]] = (*by_head.get(needle[:3], ()), needle)
+    for head, longer in by_head.items():
+        _LONGER_INDEX.setdefault(head, []).append((slot, None if head in longer else longer))
+        _LONGER_HEADS.add(head[:2])
 
 
 def _collect_hits(scan: Scan) -> list[list[int]]:
@@ -57,15 +75,22 @@ def _collect_hits(scan: Scan) -> list[list[int]]:
         with _INDEX_LOCK:
             for slot in range(_INDEXED[0], len(_ANCHORED)):
                 for prefix, needles in _ANCHORED[slot]._by_prefix.items():
-                    _NEEDLE_INDEX.setdefault(prefix, []).append((slot, needles))
+                    _index(slot, prefix, needles)
             _INDEXED[0] = len(_ANCHORED)
     hits: list[list[int]] = [[] for _ in _ANCHORED]
-    startswith, needles_at = scan.lower.startswith, _NEEDLE_INDEX.get
-    for word in _WORD_HEAD.finditer(scan.lower):
-        entries = needles_at(word.group())
+    lower = scan.lower
+    startswith, whole_at, longer_at, longer_heads = lower.startswith, _NEEDLE_INDEX.get, _LONGER_INDEX.get, \
+        _LONGER_HEADS
+    for word in _WORD_HEAD.finditer(lower):
+        head = word.group()
+        entries = whole_at(head)
         if entries:
             pos = word.start()
-            for slot, needles in entries:
+            for slot, _ in entries:
+                hits[slot].append(pos)
+        if head in longer_heads:
+            pos = word.start()
+            for slot, needles in longer_at(lower[pos:pos + 3], ()):
                 if needles is None or startswith(needles, pos):
                     hits[slot].append(pos)
     return hits
