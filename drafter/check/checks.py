@@ -30,6 +30,9 @@ MULTIWORD_NAMES = {name: generic for name, generic in GENERIC_OF.items() if not 
 SINGLE_WORD_NAMES = frozenset(GENERIC_OF.keys() - MULTIWORD_NAMES.keys())
 WORD = re.compile(r"[a-z][a-z]*")  # [a-z]+, opening with a character class `re` can skip to
 CLASS_OF = {drug.generic: drug.drug_class for drug in lexicon.DRUGS}
+NAME_PATTERNS_OF = {generic: [re.escape(name) for drug in lexicon.DRUGS if drug.generic == generic
+                              for name in drug.names] for generic in CLASS_OF}
+"""A generic name -> the escaped names of every drug entry with that generic, in lexicon order."""
 GUIDELINE_DATES = {dt.date(2016, 7, 28), dt.date(2009, 7, 18), dt.date(2016, 7, 29), (2009, 5), (2016, 7)}
 EDITION_YEARS = {1999, 2003, 2004, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017}
 """Years of guideline editions: a bare year from these may appear where the text speaks of a guideline."""
@@ -58,6 +61,9 @@ class CaseGrounding:
 
     values: frozenset[float]
     dates: frozenset[object]
+    """Every date the case states, with its partial forms (with_partial_dates)."""
+    years: frozenset[int]
+    """The years of the dates."""
     levels: frozenset[str]
     drugs: frozenset[str]
     procedures: frozenset[str]
@@ -82,9 +88,11 @@ def case_grounding(summary: CaseSummary, records: Sequence[str]) -> CaseGroundin
     header_dates = [value for value in (summary.header.date_of_injury, summary.header.ur_denial_date,
                                         summary.header.date_assigned, summary.header.application_received,
                                         summary.header.decision_date) if value is not None]
+    expanded = with_partial_dates(dates)
     grounding = CaseGrounding(
         values=frozenset(values | fact_values(summary)),
-        dates=frozenset(dates),
+        dates=frozenset(expanded),
+        years=frozenset(years_of(expanded)),
         levels=frozenset(levels),
         drugs=frozenset(drugs_in(text)),
         procedures=frozenset(procedures_in(text)),
@@ -140,11 +148,9 @@ class Grounding:
         rule_text = "\n".join(rule_texts)
         item_values, item_dates, item_levels = numbers.stated_values(item_text)
         rule = rule_grounding(rule_text, citation_text(decision), decision.request)
-        dates = set(case.dates) | {value for _, value in item_dates} | rule.dates
-        for value in list(dates):
-            if isinstance(value, dt.date):
-                dates.update({(value.year, value.month), (0, value.month * 100 + value.day)})
-        years = {value.year if isinstance(value, dt.date) else value[0] for value in dates}
+        dates = with_partial_dates({value for _, value in item_dates} | rule.dates)
+        years = set(case.years) | years_of(dates)
+        dates |= case.dates
         if case.window:
             years.update(range(case.window[0].year, case.window[1].year + 1))
         return cls(
@@ -177,6 +183,19 @@ class Grounding:
         if year == 0:  # month and day without a year
             return True
         return (first.year, first.month) <= (year, month) <= (last.year, last.month)
+
+
+def with_partial_dates(dates: set[object]) -> set[object]:
+    """The dates, and for each exact date its (year, month) and its month and day without a year."""
+    expanded = set(dates)
+    for value in dates:
+        if isinstance(value, dt.date):
+            expanded.update({(value.year, value.month), (0, value.month * 100 + value.day)})
+    return expanded
+
+
+def years_of(dates: Iterable[object]) -> set[int]:
+    return {value.year if isinstance(value, dt.date) else value[0] for value in dates}  # type: ignore[index]
 
 
 FACT_TEXT_FIELDS = ("name", "detail", "finding", "procedure", "related_to", "context")
@@ -786,7 +805,7 @@ def documented_terms(summary: CaseSummary) -> list[tuple[re.Pattern[str], str]]:
         generic = next(iter(drugs_in(medication.name)), None)
         names = [re.escape(medication.name.split()[0])]
         if generic:
-            names += [re.escape(name) for drug in lexicon.DRUGS if drug.generic == generic for name in drug.names]
+            names += NAME_PATTERNS_OF[generic]
             drug_class = CLASS_OF[generic]
             if drug_class in CLASS_TERMS:
                 names.append(CLASS_TERMS[drug_class])
