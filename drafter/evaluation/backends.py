@@ -109,8 +109,9 @@ def run_offline(cases: dict[str, LoadedGold]) -> BackendRun:
 
 
 def run_llm(cases: dict[str, LoadedGold], setup: LLMEvalSetup, record: bool = False) -> BackendRun:
-    """Each case through the LLM backend inside its cassette. A case whose replay or extraction fails is
-    reported in `errors` and scores as nothing extracted, nothing drafted."""
+    """Each case through the LLM backend inside its cassette. A case whose replay fails goes to `errors`
+    (nothing extracted, nothing drafted); one whose LLM extraction gives no valid reply goes to
+    `extraction_failures` (nothing extracted; its letter uses the offline extractor, as the pipeline does)."""
     from drafter.extract.llm import extract_llm
     from drafter.llm import ReplyInvalid
 
