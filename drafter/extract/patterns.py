@@ -476,7 +476,10 @@ NO_NEURO_DEFICIT = Trigger(
 )
 STRENGTH_LABEL = re.compile(r"\b(?:motor|strength|power|weakness|grip|flexion|extension|dorsiflexion|abduction)\b",
                             _I)
-STRENGTH_GRADE = Trigger(r"\b([0-5])\s*([+-])?\s*(?:/|out of|of)\s*5\b", ("/5", "/ 5", "of 5"), anchored=False)
+# The leading \b of a digit written as a lookbehind after it: a pattern opening with a character class lets `re`
+# skip ahead to candidate characters.
+STRENGTH_GRADE = Trigger(r"([0-5])(?<!\w[0-5])\s*([+-])?\s*(?:/|out of|of)\s*5\b", ("/5", "/ 5", "of 5"),
+                         anchored=False)
 REFLEX = Trigger(r"\breflex(?:es)?\b|\bDTRs?\b|\bjerks?\b", "reflex|dtr|jerk")
 REFLEX_SEGMENT_BREAK = re.compile(r"[,;]|\.(?:\s|$)|\bbut\b", _I)
 REFLEX_ABNORMAL = re.compile(
@@ -643,7 +646,7 @@ MONITORING: list[tuple[Trigger, str]] = [
              r"|\bcocaine\b|\bheroin\b|\bmethamphetamine\b",
              "aberrant|drug-seeking|drug seeking|early refill|lost|multiple prescribers|doctor shopping|diversion"
              "|misuse|not|never|unprescribed|illicit|cocaine|heroin|methamphetamine"), "aberrant_behavior"),
-    (Trigger(r"\b\d{1,3}\s*%\s*(?:pain\s+)?(?:relief|improvement|reduction)\b", "%", anchored=False),
+    (Trigger(r"\d(?<!\w\d)\d{0,2}\s*%\s*(?:pain\s+)?(?:relief|improvement|reduction)\b", "%", anchored=False),
      "pain_relief_quantified"),
 ]
 
