@@ -53,7 +53,8 @@ _HEADER_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{2,30}):\s*(.+?)\s*$")
 _ITEMS_HEADING = re.compile(r"^\s*#*\s*DISPUTED ITEMS\s*:?\s*$", re.MULTILINE)
 _ITEM_LINE = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+(.+?)\s*$")
 _UR_SPLIT = re.compile(r"\s*\|\s*UR guideline\s*:\s*", re.IGNORECASE)
-_DOC_SPLIT = re.compile(r"^===\s*(.+?)\s*(?:\|\s*(.+?)\s*)?===\s*$", re.MULTILINE)
+_DOC_SPLIT = re.compile(r"=(?<![^\n]=)==\s*(.+?)\s*(?:\|\s*(.+?)\s*)?===\s*$", re.MULTILINE)
+"""A `=== name | date ===` line; the line start is a lookbehind after the first '=', so `re` searches for '==='."""
 _DATE_FORMATS = ("%m/%d/%Y", "%m-%d-%Y", "%Y-%m-%d", "%m/%d/%y", "%m-%d-%y", "%B %d, %Y", "%b %d, %Y")
 
 

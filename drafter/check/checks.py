@@ -341,9 +341,13 @@ def families_in(text: str, cited: bool = False) -> set[str]:
         found = {family.family for family in lexicon.GUIDELINE_FAMILIES
                  if any(map(lowered.__contains__, lexicon.FAMILY_TRIGGERS[family.family]))
                  and family.named.search(text)}
-    if "chapter" not in text.lower():
+    lowered = text.lower()
+    if "chapter" not in lowered:
         return found
-    for match in lexicon.ACOEM_CHAPTER.finditer(text):
+    # every match opens with 'ACOEM' or 'MTUS': in ASCII text (same offsets lower-cased) tried only where they start
+    matches = (needle_finditer(lexicon.ACOEM_CHAPTER, text, lowered, ("acoem", "mtus")) if text.isascii()
+               else lexicon.ACOEM_CHAPTER.finditer(text))
+    for match in matches:
         family = lexicon.CHAPTER_FAMILY.get(int(match.group(1)))
         if family:
             found.add(family)
