@@ -147,7 +147,7 @@ class Grounding:
         item_text = "\n".join(item_texts)
         rule_text = "\n".join(rule_texts)
         item_values, item_dates, item_levels = numbers.stated_values(item_text)
-        rule = rule_grounding(rule_text, citation_text(decision), decision.request)
+        rule = rule_grounding(rule_text, citation_text(decision))
         dates = with_partial_dates({value for _, value in item_dates} | rule.dates)
         years = set(case.years) | years_of(dates)
         dates |= case.dates
@@ -165,7 +165,7 @@ class Grounding:
             families=rule.families,
             allowed_numbers=rule.allowed_numbers,
             drugs=frozenset(case.drugs | drugs_in(item_text)),
-            guideline_drugs=rule.drugs,
+            guideline_drugs=frozenset(guideline_drugs(decision.request, rule)),
             procedures=case.procedures | procedures_in(item_text) | rule.procedures,
             window=case.window,
             documented=case.documented,
@@ -290,7 +290,12 @@ class RuleGrounding:
     dates: frozenset[object]
     levels: frozenset[str]
     drugs: frozenset[str]
+    """Drugs the rule text names (guideline_drugs adds those of the topics the rule and the request speak of)."""
     procedures: frozenset[str]
+    topics: frozenset[str]
+    """lexicon.TOPIC_WORDS topics the rule text speaks of."""
+    head: str
+    """The rule text's opening (see rule_head): what a topic word running on from the request can reach."""
 
 
 def citation_text(decision: ItemDecision) -> str:
@@ -301,7 +306,7 @@ def citation_text(decision: ItemDecision) -> str:
 
 
 @lru_cache(maxsize=1024)
-def rule_grounding(rule_text: str, citation: str, request: str) -> RuleGrounding:
+def rule_grounding(rule_text: str, citation: str) -> RuleGrounding:
     families = cited_families(rule_text, citation)
     cleared = numbers.clear_references(rule_text)
     found_dates, cleared = numbers.find_dates(cleared)
@@ -314,9 +319,24 @@ def rule_grounding(rule_text: str, citation: str, request: str) -> RuleGrounding
                                                         for family in families)),
         dates=frozenset(value for _, value in found_dates),
         levels=frozenset(levels),
-        drugs=frozenset(guideline_drugs(rule_text, request)),
+        drugs=frozenset(drugs_in(rule_text)),
         procedures=frozenset(procedures_in(rule_text)),
+        topics=frozenset(topic for topic, pattern in lexicon.TOPIC_WORDS.items() if pattern.search(rule_text)),
+        head=rule_head(rule_text),
     )
+
+
+TOPIC_REACH = 80
+"""Characters past its leading whitespace a topic word that runs on from the request ('muscle' + 'relaxant')
+reaches into the rule text, at most."""
+WHITESPACE = re.compile(r"\s")
+
+
+def rule_head(rule_text: str) -> str:
+    """The rule text up to the first whitespace TOPIC_REACH characters past its leading whitespace."""
+    reach = len(rule_text) - len(rule_text.lstrip()) + TOPIC_REACH
+    cut = WHITESPACE.search(rule_text, reach)
+    return rule_text[:cut.start()] if cut else rule_text
 
 
 def cited_families(rule_text: str, citation: str) -> frozenset[str]:
@@ -422,11 +442,15 @@ def procedures_in(text: str) -> set[str]:
     return {name for name, _ in procedure_mentions(text)}
 
 
-def guideline_drugs(rule_text: str, request: str) -> set[str]:
-    drugs = drugs_in(rule_text)
-    topics = {CLASS_OF[drug] for drug in drugs_in(request)}
-    topic_text = " ".join([request, rule_text])
-    topics.update(topic for topic, pattern in lexicon.TOPIC_WORDS.items() if pattern.search(topic_text))
+def guideline_drugs(request: str, rule: RuleGrounding) -> set[str]:
+    """The drugs the rule text names and those of the topics the request's drugs, the request and the rule text
+    speak of. A topic word of the request joined to the rule text ('request rule_text') lies in the request, in
+    the rule text (rule.topics) or runs on from the request into the rule text's head."""
+    drugs = set(rule.drugs)
+    topics = {CLASS_OF[drug] for drug in drugs_in(request)} | rule.topics
+    joined = " ".join([request, rule.head])
+    topics.update(topic for topic, pattern in lexicon.TOPIC_WORDS.items()
+                  if topic not in topics and pattern.search(joined))
     for topic in topics:
         drugs.update(lexicon.DRUG_TOPICS.get(topic, ()))
     return drugs
