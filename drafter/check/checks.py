@@ -321,9 +321,20 @@ def rule_grounding(rule_text: str, citation: str) -> RuleGrounding:
         levels=frozenset(levels),
         drugs=frozenset(drugs_in(rule_text)),
         procedures=frozenset(procedures_in(rule_text)),
-        topics=frozenset(topic for topic, pattern in lexicon.TOPIC_WORDS.items() if pattern.search(rule_text)),
+        topics=frozenset(topics_in(rule_text)),
         head=rule_head(rule_text),
     )
+
+
+TOPIC_FOLDED = {topic: Folded(pattern.pattern) for topic, pattern in lexicon.TOPIC_WORDS.items()}
+"""lexicon.TOPIC_WORDS with their lower-case twins (see folding)."""
+
+
+def topics_in(text: str, skip: Iterable[str] = ()) -> set[str]:
+    """The lexicon.TOPIC_WORDS topics the text speaks of (those in `skip` not looked for)."""
+    searched, folded = fold(text)
+    return {topic for topic, pattern in TOPIC_FOLDED.items()
+            if topic not in skip and pattern.pick(folded).search(searched)}
 
 
 TOPIC_REACH = 80
@@ -448,9 +459,7 @@ def guideline_drugs(request: str, rule: RuleGrounding) -> set[str]:
     the rule text (rule.topics) or runs on from the request into the rule text's head."""
     drugs = set(rule.drugs)
     topics = {CLASS_OF[drug] for drug in drugs_in(request)} | rule.topics
-    joined = " ".join([request, rule.head])
-    topics.update(topic for topic, pattern in lexicon.TOPIC_WORDS.items()
-                  if topic not in topics and pattern.search(joined))
+    topics.update(topics_in(" ".join([request, rule.head]), skip=topics))
     for topic in topics:
         drugs.update(lexicon.DRUG_TOPICS.get(topic, ()))
     return drugs
