@@ -267,15 +267,6 @@ def find_dates(text: str) -> tuple[list[tuple[str, dt.date | tuple[int, int]]], 
     for pattern in patterns:
         text = blank_dates(pattern, text)
     return found, text
-    ascii_text = text.isascii()  # lower() keeps the offsets: try the month patterns only where a month starts
-    for pattern in (WORD_DATE, MONTH_YEAR):
-        if not ascii_text:
-            text = pattern.sub(lambda match, pattern=pattern: collect(match, pattern), text)
-            continue
-        spans = [match.span() for match in needle_finditer(pattern, text, text.lower(), MONTH_HINTS)
-                 if collect(match, pattern) != match.group(0)]
-        text = blank_spans(text, spans)
-    return found, text
 
 
 def date_value(pattern: re.Pattern[str], match: re.Match[str]) -> dt.date | tuple[int, int] | None:
