@@ -50,13 +50,26 @@ class DraftOptions:
             return self._client
 
 
+@dataclass(frozen=True)
+class Drafted:
+    """A drafted letter with the summary it was decided on (for the eval suites)."""
+
+    summary: CaseSummary
+    letter: Determination
+    extraction_error: str | None = None
+    """Why the LLM extraction gave no valid reply, when `summary` is the offline extractor's fallback."""
+
+
 def draft_letter(case: CaseFile, options: DraftOptions | None = None) -> Determination:
+    return draft_case(case, options).letter
+
+
+def draft_case(case: CaseFile, options: DraftOptions | None = None) -> Drafted:
     options = options or DraftOptions()
     if options.backend == "openai":
-        return draft_letter_llm(case, options)
+        return draft_case_llm(case, options)
     summary = extract_offline(case)
-    decisions = decide(summary)
-    return assemble(summary, decisions, options, input_sha256=case.input_sha256)
+    return Drafted(summary, assemble(summary, decide(summary), options, input_sha256=case.input_sha256))
 
 
 def assemble(summary: CaseSummary, decisions: list[ItemDecision], options: DraftOptions,
@@ -77,7 +90,7 @@ def assemble(summary: CaseSummary, decisions: list[ItemDecision], options: Draft
     return letter(summary, items, draft_case_summary(summary), options, audit)
 
 
-def draft_letter_llm(case: CaseFile, options: DraftOptions) -> Determination:
+def draft_case_llm(case: CaseFile, options: DraftOptions) -> Drafted:
     """Extract and draft through the LLM; decide as offline. Replies that never validate fall back to the
     offline extractor or the template drafter, with a flag; an endpoint failure raises BackendError."""
     from drafter.draft.llm import draft_case_summary_llm, draft_rationale_llm  # openai + instructor: ~3 s
@@ -89,10 +102,11 @@ def draft_letter_llm(case: CaseFile, options: DraftOptions) -> Determination:
     settings = client.settings
     calls: list[LLMCall] = []
     flags: list[str] = []
+    extraction_error = None
     try:
         summary, extract_calls = extract_llm(case, client)
     except ReplyInvalid as exc:
-        summary, extract_calls = extract_offline(case), exc.calls
+        summary, extract_calls, extraction_error = extract_offline(case), exc.calls, str(exc)
         flags.append("llm-extraction-invalid:offline-extractor-used")
     calls += extract_calls
     items = []
@@ -119,7 +133,7 @@ def draft_letter_llm(case: CaseFile, options: DraftOptions) -> Determination:
         cost_usd=total_cost(calls, settings),
         flags=[*summary_flags(summary), *flags],
     )
-    return letter(summary, items, case_summary, options, audit)
+    return Drafted(summary, letter(summary, items, case_summary, options, audit), extraction_error)
 
 
 def summary_flags(summary: CaseSummary) -> list[str]:

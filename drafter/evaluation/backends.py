@@ -24,7 +24,7 @@ from pathlib import Path
 from drafter.errors import DrafterError, InputError
 from drafter.evaluation.extraction import LoadedGold, load_gold, run_extraction_eval
 from drafter.models import CaseFile, CaseSummary, Determination
-from drafter.pipeline import DraftOptions, draft_letter
+from drafter.pipeline import Drafted, DraftOptions, draft_case
 from drafter.settings import Settings, load_settings
 
 # One definition for recording and replay (tests/conftest.py uses it too). The credentials headers are
@@ -82,28 +82,30 @@ class BackendRun:
 
 @contextmanager
 def cassette(path: Path, record: bool) -> Iterator[None]:
-    """Replay `path` (a request it does not hold fails), or record it afresh from the live server.
-
-    Recording plays back requests already recorded in this cassette: the suite sends the extraction
-    requests twice (once to score the extractor, once inside the pipeline)."""
+    """Replay `path` (a request it does not hold fails), or record it afresh from the live server."""
     import vcr  # the dev extra: the suite is unavailable without it
 
     if record:
         path.unlink(missing_ok=True)
         path.parent.mkdir(parents=True, exist_ok=True)
-    recorder = vcr.VCR(record_mode="new_episodes" if record else "none", **VCR_OPTIONS)
-    with recorder.use_cassette(str(path), allow_playback_repeats=True):
+    with vcr.VCR(record_mode="all" if record else "none", **VCR_OPTIONS).use_cassette(str(path)):
         yield
 
 
-def run_offline(cases: dict[str, LoadedGold]) -> BackendRun:
-    from drafter.extract.offline import extract_offline
+def keep(run: BackendRun, stem: str, drafted: Drafted) -> None:
+    """File one case's result: its letter, and its summary unless the LLM extraction fell back."""
+    run.letters[stem] = drafted.letter
+    if drafted.extraction_error is None:
+        run.summaries[stem] = drafted.summary
+    else:
+        run.extraction_failures[stem] = drafted.extraction_error
 
+
+def run_offline(cases: dict[str, LoadedGold]) -> BackendRun:
     run = BackendRun("offline")
     started = time.perf_counter()
     for stem, loaded in cases.items():
-        run.summaries[stem] = extract_offline(loaded.case)
-        run.letters[stem] = draft_letter(loaded.case)
+        keep(run, stem, draft_case(loaded.case))
     run.seconds = time.perf_counter() - started
     return run
 
@@ -112,9 +114,6 @@ def run_llm(cases: dict[str, LoadedGold], setup: LLMEvalSetup, record: bool = Fa
     """Each case through the LLM backend inside its cassette. A case whose replay fails goes to `errors`
     (nothing extracted, nothing drafted); one whose LLM extraction gives no valid reply goes to
     `extraction_failures` (nothing extracted; its letter uses the offline extractor, as the pipeline does)."""
-    from drafter.extract.llm import extract_llm
-    from drafter.llm import ReplyInvalid
-
     settings = setup.settings()
     options = DraftOptions(backend="openai", llm=settings)
     run = BackendRun(f"openai ({settings.model})")
@@ -126,11 +125,7 @@ def run_llm(cases: dict[str, LoadedGold], setup: LLMEvalSetup, record: bool = Fa
             continue
         try:
             with cassette(path, record):
-                try:
-                    run.summaries[stem] = extract_llm(loaded.case, options.llm_client())[0]
-                except ReplyInvalid as exc:
-                    run.extraction_failures[stem] = str(exc)
-                run.letters[stem] = draft_letter(loaded.case, options)
+                keep(run, stem, draft_case(loaded.case, options))
         except DrafterError as exc:
             hint = "" if record else (f" (a request {path.name} does not hold: prompts, rules or settings changed "
                                       f"since it was recorded; re-record with `{RERECORD}`)")
