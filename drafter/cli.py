@@ -9,7 +9,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-import click
 import typer
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from rich.console import Console
@@ -52,10 +51,14 @@ def main() -> None:
     except DrafterError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
+    except typer.TyperException as exc:  # a usage error: unknown command or option, bad value
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err.print(f"[red]error:[/red] {exc.format_message()}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-    except (click.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         err.print("aborted")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

@@ -120,6 +120,18 @@ def test_bad_input_is_one_line_exit_2_and_no_output_file(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (("draft", "--no-such-option", "case.txt"), "No such option: --no-such-option"),
+    (("eval", "no-such-suite"), "No such command 'no-such-suite'"),
+    (("draft", "--format", "pdf", "case.txt"), "Invalid value for '--format'"),
+])
+def test_a_mistyped_command_line_is_a_usage_error_not_a_traceback(args, message):
+    result = drafter(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_stage_commands_round_trip_and_a_corrected_summary_changes_the_decision(tmp_path):
     summary_path, decisions_path = tmp_path / "summary.json", tmp_path / "decisions.json"
     assert drafter("extract", EXAMPLES / "thoracic-strain.txt", "-o", summary_path).returncode == 0
