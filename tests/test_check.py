@@ -278,3 +278,30 @@ def test_functional_improvement_claim_contradicting_the_summary_is_caught() -> N
                                                     "The request adds")
     report = check_rationale(text, make_decision(), summary)
     assert {result.check for result in report.results if not result.passed} == {"documented_facts"}
+
+
+def test_a_total_of_a_course_the_records_write_as_frequency_times_duration_is_grounded() -> None:
+    records = [RECORD + " In December the surgeon ordered acupuncture 2x4, then chiropractic care three times a "
+               "week for 3 weeks."]
+
+    def numbers_failed(text: str) -> bool:
+        report = check_rationale(text, make_decision(), make_summary(), records=records)
+        return not next(result for result in report.results if result.check == "numbers").passed
+
+    assert not numbers_failed("The records show 8 acupuncture visits and then 9 chiropractic visits were ordered. "
+                              + SOUND_UPHELD)
+    assert numbers_failed("The records show 14 acupuncture visits were ordered. " + SOUND_UPHELD)
+
+
+def test_a_records_course_total_does_not_ground_a_changed_count_in_the_restated_request() -> None:
+    records = [RECORD + " Acupuncture was first ordered 2x4."]
+    decision = make_decision().model_copy(update={"request": "Acupuncture 6 visits"})
+    summary = make_summary()
+    summary = summary.model_copy(update={"disputed_items": [DisputedItem(item_id="item-1",
+                                                                         request="Acupuncture 6 visits")]})
+    sound = "The records show 8 acupuncture visits were first ordered. The request for Acupuncture 6 visits is not " \
+            "medically necessary."
+    changed = "The request for Acupuncture 8 visits is not medically necessary."
+    results = {text: check_rationale(text, decision, summary, records=records) for text in (sound, changed)}
+    assert next(result for result in results[sound].results if result.check == "numbers").passed
+    assert not next(result for result in results[changed].results if result.check == "numbers").passed

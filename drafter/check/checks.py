@@ -69,6 +69,9 @@ class CaseGrounding:
     procedures: frozenset[str]
     window: tuple[dt.date, dt.date] | None
     elapsed: frozenset[tuple[float, str]]
+    totals: frozenset[float]
+    """Totals of the courses the case writes as frequency x duration: '2x6' and '2 times a week for 6 weeks' are
+    12 visits."""
     documented: tuple[tuple[re.Pattern[str], str], ...]
     """(pattern, label) of every fact the summary documents as present."""
 
@@ -98,6 +101,7 @@ def case_grounding(summary: CaseSummary, records: Sequence[str]) -> CaseGroundin
         procedures=frozenset(procedures_in(text)),
         window=(min(header_dates), max(header_dates)) if header_dates else None,
         elapsed=frozenset(elapsed_values(header_dates, dates)),
+        totals=frozenset(numbers.course_totals(text)),
         documented=tuple(documented_terms(summary)),
     )
     _last_case = (summary, key, grounding)
@@ -111,6 +115,9 @@ class Grounding:
     case_values: frozenset[float]
     totals: frozenset[float]
     """Products of the request's numbers: '2 times a week for 6 weeks' is 12 visits."""
+    course_totals: frozenset[float]
+    """Totals of the courses the records write as frequency x duration ('2x6' is 12 visits): they ground a count
+    the text states of the case, but not one inside a restatement of the request."""
     request_pattern: re.Pattern[str] | None
     """The request as a pattern with its numbers left open: a number inside a restated request speaks of the
     case even in a sentence that also cites the guideline."""
@@ -156,6 +163,7 @@ class Grounding:
         return cls(
             case_values=case.values | item_values,
             totals=frozenset(request_products(decision.request)),
+            course_totals=case.totals,
             request_pattern=request_pattern(decision.request),
             request_twin=request_pattern(decision.request, folded=True),
             elapsed=case.elapsed,
@@ -574,7 +582,7 @@ def check_numbers(text: str, cues: CaseCues, grounding: Grounding) -> CheckResul
         threshold = bool(COMPARATIVE.search(text[max(0, quantity.start - 16):quantity.start]))
         in_request = any(start <= quantity.start < end for start, end in restated)
         case_claim = in_request or (cues.about_case_at(quantity.start) and not threshold)
-        if not quantity_grounded(quantity, grounding, case_claim):
+        if not quantity_grounded(quantity, grounding, case_claim, in_request):
             ungrounded.append(quantity.text)
     if ungrounded:
         return CheckResult(check="numbers", passed=False,
@@ -625,14 +633,16 @@ class CaseCues:
         return index >= 0 and position < self.spans[index][1] and self.about_case(index)
 
 
-def quantity_grounded(quantity: numbers.Quantity, grounding: Grounding, about_case: bool) -> bool:
+def quantity_grounded(quantity: numbers.Quantity, grounding: Grounding, about_case: bool,
+                      in_request: bool = False) -> bool:
     """Grounded in the case or the rule text; a guideline's own numbers count in ranges anywhere, and as single
     values only in sentences that speak of the guideline alone (not of the request or the records)."""
     known = grounding.case_values
     if quantity.hi is None:
         if quantity.lo in known or (quantity.lo, quantity.unit) in grounding.elapsed:
             return True
-        if quantity.lo in grounding.totals and quantity.unit in ("visit", "times", None):
+        totals = grounding.totals if in_request else grounding.totals | grounding.course_totals
+        if quantity.lo in totals and quantity.unit in ("visit", "times", None):
             return True
         return not about_case and any(
             allowed.hi is None and allowed.lo == quantity.lo and allowed.unit == quantity.unit

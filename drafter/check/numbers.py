@@ -194,6 +194,9 @@ TIMES = re.compile(rf"({LEADING_DIGITS})\s*[x×]\s*(\d+)\b", re.I)
 
 
 DECIMAL_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+COURSE = re.compile(rf"(?<![\w.])(?P<times>\d{{1,2}}|{WORD_NUMBER}|once|twice)\s*(?:times?|x)\s*(?:a|per|/)\s*week"
+                    rf"\s+(?:for|x|times|over)\s+(?P<weeks>\d{{1,2}}|{WORD_NUMBER})\s*weeks?\b", re.I)
+"""A course written in words: '2 times a week for 6 weeks', 'twice per week for four weeks'."""
 AGE_BEFORE = re.compile(r"\bage[sd]?\s*(?:of\s+)?$", re.I)
 """'age 65', 'aged 40', 'ages of 18': a bare number after it is a number of years."""
 
@@ -351,6 +354,19 @@ one alternation of both would."""
 
 
 DECIMAL_PART = re.compile(r"(?<=\D)\.(\d+)")
+
+
+def course_totals(text: str) -> set[float]:
+    """The visits of each course the text writes as frequency x duration ('2x6', '3 times a week for 4 weeks')."""
+    totals = set()
+    if "x" in text or "X" in text or "×" in text:
+        totals.update(float(match.group(1)) * float(match.group(2)) for match in TIMES.finditer(text))
+    if "week" in text.lower():
+        for match in COURSE.finditer(text):
+            times = match.group("times").lower()
+            per_week = {"once": 1.0, "twice": 2.0}.get(times) or word_value(times)
+            totals.add(per_week * word_value(match.group("weeks")))
+    return totals
 
 
 def all_values(text: str) -> set[float]:
