@@ -16,7 +16,7 @@ import pytest
 from helpers import DEV_DATA, EXAMPLES
 
 from drafter.check import checks, numbers, prose
-from drafter.check.folding import Folded, lead_twin, top_level_branches, word_led
+from drafter.check.folding import Folded, lead_twin, letter_words, top_level_branches, word_led
 from drafter.extract import patterns as P
 from drafter.extract import text as T
 
@@ -138,13 +138,20 @@ def test_trigger_search_is_the_plain_search() -> None:
         assert (fast and fast.regs) == (plain and plain.regs), name
 
 
-def test_procedure_words_are_found_as_whole_words() -> None:
+def test_procedure_mentions_are_those_of_every_pattern_run_on_the_whole_text() -> None:
+    """The substring and whole-word cues only skip patterns that cannot match."""
     samples = [*_texts(), *(f"{prefix}{word}{suffix}" for word in checks.PROCEDURE_WORDS
                             for prefix, suffix in (("", ""), ("x", ""), ("", "_"), ("1", "."), ("(", "s)")))]
-    for text in (sample for sample in samples if sample.isascii()):
+    for text in samples:
+        plain = [(name, match.start()) for name, _, _, pattern in checks.PROCEDURE_PATTERNS
+                 for match in pattern.pattern.finditer(text)]
+        assert checks.procedure_mentions(text) == plain, text[:80]
+
+
+def test_letter_words_are_the_runs_of_letters() -> None:
+    for text in (sample for sample in _texts() if sample.isascii()):
         lowered = text.lower()
-        found = {match.group(0) for match in checks.PROCEDURE_WORD.finditer(lowered)}
-        assert found == checks.PROCEDURE_WORDS & set(re.findall(r"[a-z0-9_]+", lowered)), text[:80]
+        assert letter_words(lowered) == set(re.findall(r"[a-z]+", lowered)), text[:80]
 
 
 @pytest.mark.parametrize("request_text", ["Physical therapy 12 sessions for the lumbar spine",

@@ -11,7 +11,7 @@ from functools import lru_cache
 from itertools import combinations
 
 from drafter.check import lexicon, numbers
-from drafter.check.folding import Folded, ascii_source, fold, needle_finditer, whole_word_of, word_led
+from drafter.check.folding import Folded, ascii_source, fold, letter_words, needle_finditer, word_led
 from drafter.check.prose import Verdict, all_verdicts
 from drafter.models import (
     CaseSummary,
@@ -396,7 +396,8 @@ def families_in(text: str, cited: bool = False) -> set[str]:
 def drugs_in(text: str) -> set[str]:
     """Generic names of the drugs a text names (by generic or brand name)."""
     lowered = text.lower()
-    found = set(map(GENERIC_OF.__getitem__, SINGLE_WORD_NAMES.intersection(WORD.findall(lowered))))
+    words = letter_words(lowered) if text.isascii() else WORD.findall(lowered)
+    found = set(map(GENERIC_OF.__getitem__, SINGLE_WORD_NAMES.intersection(words)))
     found.update(generic for name, generic in MULTIWORD_NAMES.items()
                  if name in lowered and re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", lowered))
     return found
@@ -405,7 +406,8 @@ def drugs_in(text: str) -> set[str]:
 def drug_mentions(text: str) -> list[tuple[str, int]]:
     """(generic name, position) of every drug the text names."""
     lowered = text.lower()
-    found = [] if SINGLE_WORD_NAMES.isdisjoint(WORD.findall(lowered)) else [
+    words = letter_words(lowered) if text.isascii() else WORD.findall(lowered)
+    found = [] if SINGLE_WORD_NAMES.isdisjoint(words) else [
         (GENERIC_OF[match.group(0)], match.start()) for match in WORD.finditer(lowered) if match.group(0) in GENERIC_OF]
     for name, generic in MULTIWORD_NAMES.items():
         if name in lowered:
@@ -420,10 +422,6 @@ PROCEDURE_PATTERNS = tuple((name, substrings, words, Folded(pattern))
 
 PROCEDURE_SUBSTRINGS = frozenset(substring for _, substrings, _, _ in PROCEDURE_PATTERNS for substring in substrings)
 PROCEDURE_WORDS = frozenset(word for _, _, words, _ in PROCEDURE_PATTERNS for word in words)
-
-
-PROCEDURE_WORD = whole_word_of(PROCEDURE_WORDS, "a-z0-9_")
-"""A procedure word as a whole word of lower-cased ASCII text (no letter, digit or '_' on either side)."""
 
 
 def patterns_of_cue() -> dict[str, tuple[int, ...]]:
@@ -446,8 +444,8 @@ def procedure_mentions(text: str) -> list[tuple[str, int]]:
     folded = text.isascii()
     searched = lowered if folded else text  # fold(), lower() done
     cues = set(filter(lowered.__contains__, PROCEDURE_SUBSTRINGS))
-    if folded:
-        cues.update(PROCEDURE_WORD.findall(lowered))
+    if folded:  # a whole word (no letter, digit or '_' beside it) is a run of letters: a superset of the cues
+        cues.update(PROCEDURE_WORDS.intersection(letter_words(lowered)))
     else:
         cues.update(filter(lowered.__contains__, PROCEDURE_WORDS))
     found = []
@@ -721,7 +719,9 @@ CONTENT_WORD = re.compile(r"[a-z][a-z]{3,}")  # [a-z]{4,}, opening with a charac
 
 
 def content_stems(text: str) -> set[str]:
-    return {word[:6] for word in set(CONTENT_WORD.findall(text.lower())) - STOPWORDS}
+    lowered = text.lower()
+    words = letter_words(lowered) if text.isascii() else set(CONTENT_WORD.findall(lowered))
+    return {word[:6] for word in words - STOPWORDS if len(word) > 3}
 
 
 @lru_cache(maxsize=1024)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drafter.check.folding import Folded, fold, needle_finditer, whole_word_of
+from drafter.check.folding import Folded, fold, letter_words, needle_finditer, whole_word_of
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -165,7 +165,6 @@ QUANTITY_DIGITS = re.compile(
 SPELLED = frozenset(NUMBER_WORDS) - {"a", "an", "single"}
 
 
-MONTH_WORD = whole_word_of(MONTH_WORDS, "a-z")
 SPELLED_WORD = whole_word_of(SPELLED, "a-z")
 
 
@@ -174,13 +173,16 @@ def names_month(text: str) -> bool:
     of the words; other text (where case-insensitive matching goes beyond lower()) is tested by substrings."""
     lowered = text.lower()
     if text.isascii():
-        return MONTH_WORD.search(lowered) is not None
+        return not MONTH_WORDS.isdisjoint(letter_words(lowered))
     return any(month in lowered for month in MONTH_HINTS)
 
 
 def spells_numbers(text: str) -> bool:
     """Whether the text writes any number in words (a cheap test before the slower word-number patterns)."""
-    return SPELLED_WORD.search(text.lower()) is not None
+    lowered = text.lower()
+    if text.isascii():
+        return not SPELLED.isdisjoint(letter_words(lowered))
+    return SPELLED_WORD.search(lowered) is not None
 
 
 FILLER_WORDS = frozenset({"additional", "more", "prior", "further", "previous", "physical", "therapy",
