@@ -121,14 +121,15 @@ def fold(text: str) -> tuple[str, bool]:
     return (text.lower(), True) if text.isascii() else (text, False)
 
 
-_NOT_LETTER = str.maketrans({chr(code): " " for code in range(128) if not 97 <= code <= 122})
+_LETTERS_ONLY = bytes(code if 97 <= code <= 122 else 32 for code in range(256))
+"""A bytes.translate table: a-z kept, every other byte a space."""
 
 
 def letter_words(lowered: str) -> frozenset[str]:
     """The runs of a-z letters of lower-cased ASCII text (what `[a-z]+` finds), as a set. One C pass (translate,
     split) that the tests for whole words (months, number words, drug and procedure names) share, several times
     cheaper than a regex scan of the text for each word list."""
-    return frozenset(lowered.translate(_NOT_LETTER).split())
+    return frozenset(lowered.encode("ascii").translate(_LETTERS_ONLY).decode("ascii").split())
 
 
 def needle_finditer(pattern: re.Pattern[str], text: str, lowered: str,
