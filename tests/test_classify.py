@@ -64,6 +64,13 @@ def test_numbers_lists_every_number_written():
     assert parse_request("Twelve therapy visits, 3 times a week for 4 weeks, #12").numbers == ["12", "3", "4"]
 
 
+def test_examinations_are_office_visits_unless_a_therapy_or_specialist_is_named():
+    assert parse_request("Initial examination").category == "office_visit"
+    assert parse_request("Follow-up office visit in 4 weeks").category == "office_visit"
+    assert parse_request("Re-examination with the chiropractor").category == "chiropractic"
+    assert parse_request("Orthopedic consultation and examination").category == "consultation"
+
+
 def test_spine_mri_is_told_apart_by_region():
     assert parse_request("MRI of the lumbar spine").category == "mri_spine"
     assert parse_request("Open MRI of the lumbosacral spine").category == "mri_spine"
@@ -73,8 +80,6 @@ def test_spine_mri_is_told_apart_by_region():
 # --- every disputed item of the real dev letters -------------------------------------------------------------
 
 UNCLASSIFIED_ON_PURPOSE = {
-    "physical exam 2 times 8",  # office visits: no rule yet; the reviewer decides
-    "initial exam",
     "sit-stand workstation",  # ergonomic equipment: no guideline section encoded
 }
 

@@ -269,6 +269,18 @@ CASES = [
      "done"), "post_acute_need", MET, Outcome.OVERTURNED),
     ("transport", "Transportation to medical appointments", lambda: Case(), "unable_to_travel", NOT_DOCUMENTED,
      Outcome.UPHELD),
+    ("office-visit-series", "Office examination 2 times a week for 6 weeks",
+     lambda: Case().dx("lumbar strain", "lumbar"), "one_visit_at_a_time", NOT_MET, Outcome.UPHELD),
+    ("office-visit-follow-up", "Follow-up office visit", lambda: Case().dx("lumbar strain", "lumbar"),
+     "reason_for_visit", MET, Outcome.OVERTURNED),
+    ("office-visit-opioid-monitoring", "Office visit", lambda: Case().med("Norco", "opioid"), "reason_for_visit",
+     MET, Outcome.OVERTURNED),
+    ("office-visit-no-reason", "Office visit", lambda: Case(), "reason_for_visit", NOT_DOCUMENTED, Outcome.UPHELD),
+    ("initial-exam-after-an-evaluation", "Initial examination",
+     lambda: Case().neuro("positive_straight_leg_raise", region="lumbar"), "initial_evaluation_needed", NOT_MET,
+     Outcome.UPHELD),
+    ("initial-exam-first", "Initial examination", lambda: Case().dx("lumbar strain", "lumbar"),
+     "initial_evaluation_needed", MET, Outcome.OVERTURNED),
 ]
 
 
@@ -421,3 +433,9 @@ def test_a_second_line_antidepressant_for_nerve_pain_follows_a_tricyclic():
     assert after_tricyclic.decide("Venlafaxine ER 37.5mg #30").outcome == Outcome.OVERTURNED
     depressed = Case().dx("major depressive disorder", "psyche")
     assert all(c.criterion_id != "tricyclic_first" for c in depressed.decide("Venlafaxine ER 37.5mg #30").criteria)
+
+
+def test_an_office_visit_cites_the_chronic_pain_guideline_section_on_office_visits():
+    decision = Case().dx("lumbar strain", "lumbar").decide("Follow-up office visit")
+    assert decision.citation.letter_text() == ("Decision based on MTUS Chronic Pain Medical Treatment 2016, "
+                                               "Section(s): Office visits.")

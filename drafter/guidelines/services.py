@@ -8,6 +8,9 @@ Criteria confirmed against dev letters quoting the guidelines:
 - home health for medical care of homebound workers, not homemaker or personal care alone: 071, 072, 092;
 - gym memberships only when a home programme failed and equipment is needed, under medical supervision: 173;
 - referral when the plan of care may benefit from additional expertise: 061, 092, 110, 125;
+- office visits: evaluation and management visits matter for diagnosis and return to function, and the need
+  for each is set individually (concerns, signs and symptoms, clinical stability, medications to monitor):
+  010, 061; an initial examination asked for after the worker was already evaluated is not supported: 010;
 - FCE to translate impairment into work limits, e.g. before work hardening or when return to work stalls:
   066, 125;
 - range-of-motion and grip testing belong to the routine examination: 125;
@@ -25,6 +28,7 @@ from drafter.guidelines.facts import diagnoses, in_regions, listing, medications
 from drafter.guidelines.opioids import CHRONIC_PART
 from drafter.guidelines.rules import Check, Context, Criterion, Rule, met, not_documented, not_met, register
 from drafter.guidelines.surgery import surgeries
+from drafter.models import Fact
 
 
 def on_opioids(context: Context) -> Check:
@@ -350,6 +354,76 @@ CONSULTATION = register(Rule(
                         supported_by=("061", "092", "110", "125")),),
     patterns=(r"consult", r"referral", r"evaluation(?! of)", r"\bevaluate\b"),
     priority=8,
+))
+
+
+INITIAL = re.compile(r"\binitial\b|\bnew patient\b")
+
+
+def is_initial(context: Context) -> bool:
+    return INITIAL.search(context.item.request.lower()) is not None
+
+
+def booked_one_at_a_time(context: Context) -> Check:
+    """The guideline sets the need for each visit from the worker's state at the time, so a series of
+    examinations booked in advance ('exam 2 times 8') cannot be shown to be needed."""
+    details = context.details
+    if details.frequency_per_week is not None or (details.sessions or 1) > 1:
+        count = f"{details.sessions} examinations" if details.sessions else "examinations on a weekly schedule"
+        return not_met(f"The request books {count} in advance; the need for each office visit is set at the "
+                       "time, from the worker's concerns, signs and symptoms, clinical stability and the "
+                       "physician's judgement.")
+    return met("The request is for a single visit.")
+
+
+def examined_already(context: Context) -> list[Fact]:
+    """Facts only an examination records: pain ratings and neurologic findings."""
+    return [*context.summary.pain_scores, *context.summary.neuro_findings]
+
+
+def initial_visit_needed(context: Context) -> Check:
+    earlier = examined_already(context)
+    if earlier:
+        return not_met("The records already document an evaluation of the worker (pain ratings or examination "
+                       "findings), and do not say what a further initial examination would add or when it would "
+                       "take place.", earlier[:3])
+    return met("The records document no earlier evaluation of the worker.")
+
+
+def follow_up_reason(context: Context) -> Check:
+    monitored = medications(context.summary, ("opioid",))
+    if monitored:
+        return met(f"The worker takes medication that needs close monitoring: {listing(monitored)}.", monitored)
+    found = context.summary.diagnoses + examined_already(context)
+    if found:
+        return met("The records document an ongoing condition under treatment that the visit would follow.",
+                   found[:3])
+    return not_documented("The records do not document a condition under treatment or a medication to "
+                          "monitor that the visit would address.")
+
+
+OFFICE_VISIT = register(Rule(
+    rule_id="office-visit",
+    category="office_visit",
+    title="Office visits and examinations by the treating physician",
+    citation=lambda context: citations.chronic_pain(context.era, "Office visits"),
+    summary=(
+        "The MTUS chronic pain guidelines count evaluation and management visits as central to diagnosis and "
+        "return to function, and set the need for each visit individually: from the worker's concerns, signs "
+        "and symptoms, clinical stability and the physician's judgement, and from medications, such as "
+        "opioids, that need close monitoring."
+    ),
+    criteria=(
+        Criterion("one_visit_at_a_time", "The visit is asked for on the worker's present needs, not booked as a "
+                  "series in advance.", booked_one_at_a_time, supported_by=("061",)),
+        Criterion("initial_evaluation_needed", "An initial examination is for a worker not yet evaluated.",
+                  initial_visit_needed, supported_by=("010",), when=is_initial),
+        Criterion("reason_for_visit", "An ongoing condition under treatment, or a medication to monitor, that the "
+                  "visit would address.", follow_up_reason, supported_by=("010", "061"),
+                  when=lambda context: not is_initial(context)),
+    ),
+    patterns=(r"\b(?:re-?)?exam(?:ination)?s?\b", r"office visits?", r"follow[- ]?up (?:visits?|appointments?)"),
+    priority=7,
 ))
 
 
