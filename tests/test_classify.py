@@ -71,6 +71,10 @@ def test_examinations_are_office_visits_unless_a_therapy_or_specialist_is_named(
     assert parse_request("Orthopedic consultation and examination").category == "consultation"
 
 
+def test_a_cane_is_a_mobility_aid():
+    assert parse_request("Single point cane").category == "mobility_aids"
+
+
 def test_spine_mri_is_told_apart_by_region():
     assert parse_request("MRI of the lumbar spine").category == "mri_spine"
     assert parse_request("Open MRI of the lumbosacral spine").category == "mri_spine"

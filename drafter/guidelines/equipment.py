@@ -241,6 +241,6 @@ MOBILITY_AIDS = register(Rule(
     ),
     criteria=(Criterion("weight_bearing_limited", "A condition that limits weight bearing or walking.",
                         non_weight_bearing, supported_by=("094",)),),
-    patterns=(r"scooter", r"crutch", r"walker", r"wheelchair", r"cane"),
+    patterns=(r"scooter", r"crutch", r"walker", r"wheelchair", r"\bcane\b"),
     priority=30,
 ))
