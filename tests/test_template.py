@@ -11,6 +11,7 @@ import pytest
 
 from drafter.check import check_rationale
 from drafter.draft.template import draft_case_summary, draft_rationale
+from drafter.guidelines.registry import decide_item
 from drafter.models import (
     AgeFact,
     CaseHeader,
@@ -163,3 +164,15 @@ def test_case_summary_says_not_documented_when_facts_are_missing() -> None:
     assert "diagnoses are not documented" in text
     assert "Treatment to date is not documented" in text
     assert REQUEST in text
+
+
+def test_a_citation_resting_on_several_mtus_documents_names_each_and_passes_the_gate() -> None:
+    item = DisputedItem(item_id="item-1", request="Lumbar facet joint injection L4-5")
+    summary = make_summary().model_copy(update={"disputed_items": [item]})
+    decision = decide_item(item, summary)
+    assert decision.citation is not None and decision.citation.also
+    text = draft_rationale(decision, summary).text
+    assert "under the Low Back Complaints chapter of the MTUS (ACOEM, 2004), Summary, and the MTUS Chronic Pain " \
+           "Medical Treatment Guidelines (2016)" in text
+    report = check_rationale(text, decision, summary)
+    assert report.passed, [result for result in report.results if not result.passed]

@@ -118,18 +118,26 @@ def join_words(words: Iterable[str]) -> str:
 
 def guideline_name(citation: GuidelineCitation) -> str:
     """How the rationale names the cited guideline: 'the MTUS Chronic Pain Medical Treatment Guidelines (2016),
-    Opioids', 'the Low Back Complaints chapter of the MTUS (ACOEM, 2004)', 'the Official Disability Guidelines'."""
-    if citation.source == "MTUS" and (citation.document.endswith("Complaints")
-                                      or citation.document in ("General Approaches", "Stress Related Conditions")):
-        name = f"the {citation.document} chapter of the MTUS (ACOEM, {citation.edition})"
-    elif citation.source == "MTUS":
-        name = f"the MTUS {citation.document} Guidelines ({citation.edition})"
-    elif citation.source == "ODG":
-        name = f"the {citation.document}"
-    else:
-        name = f"the {citation.source} {citation.document} ({citation.edition})"
+    Opioids', 'the Low Back Complaints chapter of the MTUS (ACOEM, 2004)', 'the Official Disability Guidelines'.
+    A citation resting on several MTUS documents names each of them, in the citation's order."""
+    if citation.source == "MTUS":
+        names = [mtus_document_name(cited.document, cited.edition, cited.sections)
+                 for cited in (citation, *citation.also)]
+        return ", and ".join(names)
+    name = f"the {citation.document}" if citation.source == "ODG" else (
+        f"the {citation.source} {citation.document} ({citation.edition})")
     if citation.sections:
         name += ", " + "; ".join(citation.sections)
+    return name
+
+
+def mtus_document_name(document: str, edition: str, sections: list[str]) -> str:
+    if document.endswith("Complaints") or document in ("General Approaches", "Stress Related Conditions"):
+        name = f"the {document} chapter of the MTUS (ACOEM, {edition})"
+    else:
+        name = f"the MTUS {document} Guidelines ({edition})"
+    if sections:
+        name += ", " + "; ".join(sections)
     return name
 
 
