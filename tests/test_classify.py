@@ -67,6 +67,8 @@ def test_numbers_lists_every_number_written():
 def test_examinations_are_office_visits_unless_a_therapy_or_specialist_is_named():
     assert parse_request("Initial examination").category == "office_visit"
     assert parse_request("Follow-up office visit in 4 weeks").category == "office_visit"
+    assert parse_request("Pain management follow-up").category == "office_visit"
+    assert parse_request("Follow-up MRI of the left knee").category == "mri_joint"
     assert parse_request("Re-examination with the chiropractor").category == "chiropractic"
     assert parse_request("Orthopedic consultation and examination").category == "consultation"
 

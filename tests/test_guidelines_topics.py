@@ -437,5 +437,6 @@ def test_a_second_line_antidepressant_for_nerve_pain_follows_a_tricyclic():
 
 def test_an_office_visit_cites_the_chronic_pain_guideline_section_on_office_visits():
     decision = Case().dx("lumbar strain", "lumbar").decide("Follow-up office visit")
-    assert decision.citation.letter_text() == ("Decision based on MTUS Chronic Pain Medical Treatment 2016, "
-                                               "Section(s): Office visits.")
+    citation = decision.citation
+    assert (citation.source, citation.document, citation.sections) == ("MTUS", "Chronic Pain Medical Treatment",
+                                                                       ["Office visits"])

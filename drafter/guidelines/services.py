@@ -422,7 +422,7 @@ OFFICE_VISIT = register(Rule(
                   "visit would address.", follow_up_reason, supported_by=("010", "061"),
                   when=lambda context: not is_initial(context)),
     ),
-    patterns=(r"\b(?:re-?)?exam(?:ination)?s?\b", r"office visits?", r"follow[- ]?up (?:visits?|appointments?)"),
+    patterns=(r"\b(?:re-?)?exam(?:ination)?s?\b", r"office visits?", r"\bfollow[- ]?ups?\b"),
     priority=7,
 ))
 
