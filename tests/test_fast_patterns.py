@@ -16,7 +16,7 @@ import pytest
 from helpers import DEV_DATA, EXAMPLES
 
 from drafter.check import checks, numbers, prose
-from drafter.check.folding import Folded, lead_twin, letter_words, top_level_branches, word_led
+from drafter.check.folding import AsciiTwin, Folded, lead_twin, letter_words, top_level_branches, word_led
 from drafter.extract import patterns as P
 from drafter.extract import text as T
 
@@ -84,6 +84,17 @@ def test_fast_twins_find_what_the_case_insensitive_patterns_find() -> None:
         lowered = text.lower()
         for name, folded in twins:
             assert _spans(folded.lower, lowered) == _spans(folded.pattern, text), (name, text[:80])
+
+
+def test_ascii_twins_of_the_number_patterns_find_what_the_patterns_find() -> None:
+    twins = [(name, value) for name, value in vars(numbers).items() if isinstance(value, AsciiTwin)]
+    assert len(twins) >= 10
+    samples = [*_texts(), "L4-5 and L5-S1 on 03/02/2015, 2015-03-02, March 2, 2015; 7/10, 4+/5, 10/325 mg, 2x6, "
+               "twice a week for 6 weeks, 1,200.5 and .5", "a\x1c12\x1fx\x1c6"]
+    for text in (sample for sample in samples if sample.isascii()):
+        for name, twin in twins:
+            assert twin.pick(text) is twin.ascii
+            assert _spans(twin.ascii, text) == _spans(twin.pattern, text), (name, text[:80])
 
 
 def _plain_regions(text: str, start: int, end: int) -> list[str | None]:

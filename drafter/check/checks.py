@@ -561,7 +561,7 @@ def check_numbers(text: str, cues: CaseCues, grounding: Grounding) -> CheckResul
             ungrounded.append(written)
     levels, cleared = numbers.find_levels(cleared)
     ungrounded.extend(sorted(level for level in levels if level not in grounding.levels))
-    for match in numbers.YEAR.finditer(cleared):
+    for match in numbers.YEAR.pick(cleared).finditer(cleared):
         year = int(match.group(1))
         following = cleared[match.end():match.end() + 12]
         if UNIT_AFTER_YEAR.match(following):

@@ -97,6 +97,19 @@ def whole_word_of(words: frozenset[str], word_class: str) -> re.Pattern[str]:
     return re.compile(f"(?:{'|'.join(branches)})(?![{word_class}])")
 
 
+class AsciiTwin:
+    """A pattern and its re.ASCII twin, for patterns that scan digits: on ASCII text the twin finds the same
+    matches while testing \\d, \\w and \\b by character range instead of through the Unicode database (about a
+    third fewer instructions). `pick(text)` gives the one to run on the text."""
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.pattern = re.compile(source, flags)
+        self.ascii = re.compile(ascii_source(source), flags | re.ASCII)
+
+    def pick(self, text: str) -> re.Pattern[str]:
+        return self.ascii if text.isascii() else self.pattern
+
+
 class Folded:
     """A case-insensitive pattern and its lower-case twin; `pick` chooses the one to run on the string `fold`
     returns (match offsets are the text's; group strings are lower-case on the fast path)."""

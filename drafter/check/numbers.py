@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drafter.check.folding import Folded, fold, letter_words, needle_finditer, whole_word_of
+from drafter.check.folding import AsciiTwin, Folded, fold, letter_words, needle_finditer, whole_word_of
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -115,20 +115,20 @@ def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
 
 # Patterns that begin with a character class (the lookbehind after it, not a \b or a lookbehind before it) let
 # `re` skip ahead to candidate characters instead of trying every position.
-SPINAL_LEVEL = re.compile(r"([CTLS])(?<!\w[CTLS])(\d{1,2})(?:\s*[-–/]\s*([CTLS])?(\d{1,2}))?\b")
-NUMERIC_DATE = re.compile(r"(\d(?<!\w\d)\d?)[/-](\d{1,2})[/-](\d{2}|\d{4})\b")
-ISO_DATE = re.compile(r"(\d(?<!\w\d)\d{3})-(\d{2})-(\d{2})\b")
+SPINAL_LEVEL = AsciiTwin(r"([CTLS])(?<!\w[CTLS])(\d{1,2})(?:\s*[-–/]\s*([CTLS])?(\d{1,2}))?\b")
+NUMERIC_DATE = AsciiTwin(r"(\d(?<!\w\d)\d?)[/-](\d{1,2})[/-](\d{2}|\d{4})\b")
+ISO_DATE = AsciiTwin(r"(\d(?<!\w\d)\d{3})-(\d{2})-(\d{2})\b")
 MONTH_NAMES = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
                r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-WORD_DATE = re.compile(rf"\b({MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
-MONTH_YEAR = re.compile(rf"\b({MONTH_NAMES})\.?,?\s+(?:of\s+)?(\d{{4}})\b", re.I)
-DIGIT_DATE_HINT = re.compile(r"\d[/-]\d")
+WORD_DATE = AsciiTwin(rf"\b({MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
+MONTH_YEAR = AsciiTwin(rf"\b({MONTH_NAMES})\.?,?\s+(?:of\s+)?(\d{{4}})\b", re.I)
+DIGIT_DATE_HINT = AsciiTwin(r"\d[/-]\d")
 MONTH_PATTERNS = [WORD_DATE, MONTH_YEAR]
 MONTH_HINTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTH_WORDS = frozenset({"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
                          "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
                          "november", "dec", "december"})
-YEAR = re.compile(r"((?:1(?<!\w1)9[5-9]|2(?<!\w2)0[0-4])\d)\b")
+YEAR = AsciiTwin(r"((?:1(?<!\w1)9[5-9]|2(?<!\w2)0[0-4])\d)\b")
 NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 LEADING_NUMBER = r"\d(?<![\w.]\d)\d*(?:,\d{3})*(?:\.\d+)?"
 """NUMBER not preceded by a word character or a full stop (the lookbehind after the first digit)."""
@@ -158,7 +158,7 @@ QUANTITY = Folded(
     twin="(?P<lo>" + "|".join([*(rf"{digit}(?<![\w.]{digit})\d*(?:,\d{{3}})*(?:\.\d+)?" for digit in "0123456789"),
                                *led_number_words()]) + ")" + _QUANTITY_REST,
 )
-QUANTITY_DIGITS = re.compile(
+QUANTITY_DIGITS = AsciiTwin(
     rf"(?P<lo>{LEADING_NUMBER})(?:\s*(?:-|–|(?i:to|through))\s*(?P<hi>{NUMBER}))?"
     r"(?P<suffix>\s*(?:%|(?i:percent)\b|(?i:x)\b)?)"
 )
@@ -189,14 +189,14 @@ FILLER_WORDS = frozenset({"additional", "more", "prior", "further", "previous", 
                           "acupuncture", "chiropractic", "supervised", "total", "initial", "completed", "of",
                           "authorized", "approved", "requested", "postoperative", "outpatient"})
 UNIT_WORD = re.compile(r"[a-z%']+", re.I)
-SCORE = re.compile(rf"({LEADING_DIGITS}(?:\.\d+)?)([+-]?)\s*/\s*10\b")
-GRADE = re.compile(rf"{LEADING_DIGITS}[+-]?\s*/\s*[45]\b")
-STRENGTH = re.compile(rf"{LEADING_DIGITS}(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+(?![\d.])")
-TIMES = re.compile(rf"({LEADING_DIGITS})\s*[x×]\s*(\d+)\b", re.I)
+SCORE = AsciiTwin(rf"({LEADING_DIGITS}(?:\.\d+)?)([+-]?)\s*/\s*10\b")
+GRADE = AsciiTwin(rf"{LEADING_DIGITS}[+-]?\s*/\s*[45]\b")
+STRENGTH = AsciiTwin(rf"{LEADING_DIGITS}(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+(?![\d.])")
+TIMES = AsciiTwin(rf"({LEADING_DIGITS})\s*[x×]\s*(\d+)\b", re.I)
 
 
 DECIMAL_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-COURSE = re.compile(rf"(?<![\w.])(?P<times>\d{{1,2}}|{WORD_NUMBER}|once|twice)\s*(?:times?|x)\s*(?:a|per|/)\s*week"
+COURSE = AsciiTwin(rf"(?<![\w.])(?P<times>\d{{1,2}}|{WORD_NUMBER}|once|twice)\s*(?:times?|x)\s*(?:a|per|/)\s*week"
                     rf"\s+(?:for|x|times|over)\s+(?P<weeks>\d{{1,2}}|{WORD_NUMBER})\s*weeks?\b", re.I)
 """A course written in words: '2 times a week for 6 weeks', 'twice per week for four weeks'."""
 AGE_BEFORE = re.compile(r"\bage[sd]?\s*(?:of\s+)?$", re.I)
@@ -251,22 +251,22 @@ def find_dates(text: str) -> tuple[list[tuple[str, dt.date | tuple[int, int]]], 
     """Dates in the text (exact dates or (year, month)) and the text with them blanked out."""
     found: list[tuple[str, dt.date | tuple[int, int]]] = []
 
-    def collect(match: re.Match[str], pattern: re.Pattern[str]) -> bool:
+    def collect(match: re.Match[str], pattern: AsciiTwin) -> bool:
         value = date_value(pattern, match)
         if value is not None:
             found.append((match.group(0), value))
         return value is not None
 
-    def blank_dates(pattern: re.Pattern[str], text: str) -> str:
+    def blank_dates(pattern: AsciiTwin, text: str) -> str:
         if not text.isascii():
-            return pattern.sub(lambda match: " " * len(match.group(0)) if collect(match, pattern) else match.group(0),
-                               text)
+            return pattern.pattern.sub(
+                lambda match: " " * len(match.group(0)) if collect(match, pattern) else match.group(0), text)
         # lower() keeps the offsets of ASCII text: the month patterns are tried only where a month name starts
-        matches = needle_finditer(pattern, text, text.lower(), MONTH_HINTS) if pattern in MONTH_PATTERNS \
-            else pattern.finditer(text)
+        matches = needle_finditer(pattern.ascii, text, text.lower(), MONTH_HINTS) if pattern in MONTH_PATTERNS \
+            else pattern.ascii.finditer(text)
         return blank_spans(text, [match.span() for match in matches if collect(match, pattern)])
 
-    patterns = [ISO_DATE, NUMERIC_DATE] if DIGIT_DATE_HINT.search(text) else []
+    patterns = [ISO_DATE, NUMERIC_DATE] if DIGIT_DATE_HINT.pick(text).search(text) else []
     if names_month(text):
         patterns += MONTH_PATTERNS
     for pattern in patterns:
@@ -274,7 +274,7 @@ def find_dates(text: str) -> tuple[list[tuple[str, dt.date | tuple[int, int]]], 
     return found, text
 
 
-def date_value(pattern: re.Pattern[str], match: re.Match[str]) -> dt.date | tuple[int, int] | None:
+def date_value(pattern: AsciiTwin, match: re.Match[str]) -> dt.date | tuple[int, int] | None:
     try:
         if pattern is ISO_DATE:
             return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
@@ -296,7 +296,7 @@ SEGMENTS = {"C": 8, "T": 12, "L": 6, "S": 5}
 def find_levels(text: str) -> tuple[set[str], str]:
     """Spinal levels ('L4-5', 'L5-S1', 'C6') normalised to single segments, and the text without them."""
     levels: set[str] = set()
-    for match in SPINAL_LEVEL.finditer(text):
+    for match in SPINAL_LEVEL.pick(text).finditer(text):
         region, first, second_region, second = match.groups()
         found = [(region.upper(), int(first))]
         if second:
@@ -312,17 +312,17 @@ def find_quantities(text: str) -> list[Quantity]:
     """Numeric claims in text already cleared of references, dates and levels."""
     quantities: list[Quantity] = []
     slashed = "/" in text  # scores, grades and strengths are written with a slash
-    for match in SCORE.finditer(text) if slashed else ():
+    for match in SCORE.pick(text).finditer(text) if slashed else ():
         quantities.append(Quantity(match.group(0), float(match.group(1)), None, "score", match.start()))
         text = blank(text, match.start(), match.end())
-    for match in GRADE.finditer(text) if slashed else ():
+    for match in GRADE.pick(text).finditer(text) if slashed else ():
         text = blank(text, match.start(), match.end())
-    for match in STRENGTH.finditer(text) if slashed else ():
+    for match in STRENGTH.pick(text).finditer(text) if slashed else ():
         for part in DECIMAL_NUMBER.findall(match.group(0)):
             quantities.append(Quantity(match.group(0), float(part), None, "mg", match.start()))
         text = blank(text, match.start(), match.end())
     times = "x" in text or "X" in text or "×" in text
-    for match in TIMES.finditer(text) if times else ():
+    for match in TIMES.pick(text).finditer(text) if times else ():
         quantities.append(Quantity(match.group(0), float(match.group(1)), None, "per_week", match.start()))
         quantities.append(Quantity(match.group(0), float(match.group(2)), None, "week", match.start()))
         text = blank(text, match.start(), match.end())
@@ -330,7 +330,7 @@ def find_quantities(text: str) -> list[Quantity]:
         searched, folded = fold(text)
         matches = QUANTITY.pick(folded).finditer(searched)
     else:
-        matches = QUANTITY_DIGITS.finditer(text)
+        matches = QUANTITY_DIGITS.pick(text).finditer(text)
     for match in matches:
         lo_text, hi_text = match.group("lo"), match.group("hi")
         following = text[match.end():match.end() + 60]
@@ -348,23 +348,23 @@ def find_quantities(text: str) -> list[Quantity]:
     return quantities
 
 
-VALUE_DIGITS = re.compile(rf"{LEADING_NUMBER}(?![\d])")
+VALUE_DIGITS = AsciiTwin(rf"{LEADING_NUMBER}(?![\d])")
 VALUE_WORDS = Folded(rf"(?<![\w.])\b(?:{WORD_NUMBER})\b(?![\d])",
                      twin="(?:" + "|".join(led_number_words()) + r")\b(?![\d])")
 """Numbers in digits and in words: a digit run and a number word never overlap, so the two patterns find what
 one alternation of both would."""
 
 
-DECIMAL_PART = re.compile(r"(?<=\D)\.(\d+)")
+DECIMAL_PART = AsciiTwin(r"(?<=\D)\.(\d+)")
 
 
 def course_totals(text: str) -> set[float]:
     """The visits of each course the text writes as frequency x duration ('2x6', '3 times a week for 4 weeks')."""
     totals = set()
     if "x" in text or "X" in text or "×" in text:
-        totals.update(float(match.group(1)) * float(match.group(2)) for match in TIMES.finditer(text))
+        totals.update(float(match.group(1)) * float(match.group(2)) for match in TIMES.pick(text).finditer(text))
     if "week" in text.lower():
-        for match in COURSE.finditer(text):
+        for match in COURSE.pick(text).finditer(text):
             times = match.group("times").lower()
             per_week = {"once": 1.0, "twice": 2.0}.get(times) or word_value(times)
             totals.add(per_week * word_value(match.group("weeks")))
@@ -373,7 +373,8 @@ def course_totals(text: str) -> set[float]:
 
 def all_values(text: str) -> set[float]:
     """Every number a grounding text states, in digits or words, with range ends and 'NxM' products."""
-    values = {float(token.replace(",", "")) for token in VALUE_DIGITS.findall(text)}  # digits: word_value's float
+    # digits: word_value's float
+    values = {float(token.replace(",", "")) for token in VALUE_DIGITS.pick(text).findall(text)}
     if spells_numbers(text):  # the word-number pattern, on the lower-cased twin of ASCII text
         searched, folded = fold(text)
         for match in VALUE_WORDS.pick(folded).finditer(searched):
@@ -381,7 +382,7 @@ def all_values(text: str) -> set[float]:
             if token.lower() in ("a", "an", "single"):
                 continue
             values.add(word_value(token))
-    for match in needle_finditer(DECIMAL_PART, text, text, (".",)):
+    for match in needle_finditer(DECIMAL_PART.pick(text), text, text, (".",)):
         values.add(float("0." + match.group(1)))
     return values
 
