@@ -11,7 +11,7 @@ from functools import lru_cache
 from itertools import combinations
 
 from drafter.check import lexicon, numbers
-from drafter.check.folding import Folded, ascii_source, fold, letter_words, needle_finditer, word_led
+from drafter.check.folding import Folded, fold, letter_words, needle_finditer, word_led
 from drafter.check.prose import Verdict, all_verdicts
 from drafter.models import (
     CaseSummary,
@@ -118,11 +118,9 @@ class Grounding:
     course_totals: frozenset[float]
     """Totals of the courses the records write as frequency x duration ('2x6' is 12 visits): they ground a count
     the text states of the case, but not one inside a restatement of the request."""
-    request_pattern: re.Pattern[str] | None
-    """The request as a pattern with its numbers left open: a number inside a restated request speaks of the
-    case even in a sentence that also cites the guideline."""
-    request_twin: re.Pattern[str] | None
-    """request_pattern's lower-case twin (see folding)."""
+    request: str
+    """The request as written: a number inside a restatement of it (restated_request) speaks of the case even in
+    a sentence that also cites the guideline."""
     elapsed: frozenset[tuple[float, str]]
     """(length, unit) from a header date to another case date: '20 days', 'two months'."""
     dates: frozenset[object]
@@ -164,8 +162,7 @@ class Grounding:
             case_values=case.values | item_values,
             totals=frozenset(request_products(decision.request)),
             course_totals=case.totals,
-            request_pattern=request_pattern(decision.request),
-            request_twin=request_pattern(decision.request, folded=True),
+            request=decision.request,
             elapsed=case.elapsed,
             dates=frozenset(dates),
             years=frozenset(years),
@@ -270,16 +267,26 @@ def elapsed_values(anchors: list[dt.date], dates: Iterable[object]) -> set[tuple
 @lru_cache(maxsize=1024)
 def request_pattern(request: str, folded: bool = False) -> re.Pattern[str] | None:
     """'Acupuncture 12 sessions' -> a pattern matching 'acupuncture <any number> sessions' (first six words).
-    `folded`: its lower-case twin, without IGNORECASE, for lower-cased ASCII text."""
+    `folded`: its lower-case twin for lower-cased ASCII text, without IGNORECASE (compiled in a tenth of the
+    time: a request unseen before costs a compile)."""
     words = re.findall(r"[A-Za-z]+|\d+(?:[./]\d+)*", request)[:6]
     if len(words) < 2:
         return None
     parts = [r"\S+" if word[0].isdigit() or word.lower() in numbers.NUMBER_WORDS else re.escape(word)
              for word in words]
     if folded:
-        return re.compile(ascii_source(r"[^a-z0-9]+".join(part if part == r"\S+" else part.lower() for part in parts)),
-                          re.ASCII)
+        return re.compile(r"[^a-z0-9]+".join(part if part == r"\S+" else part.lower() for part in parts))
     return re.compile(r"[^A-Za-z0-9]+".join(parts), re.I)
+
+
+def restated_request(request: str, text: str) -> list[tuple[int, int]]:
+    """Spans of the text restating the request (request_pattern); ASCII text is searched lower-cased with the
+    twin (same offsets), so the case-insensitive pattern is compiled only for other text."""
+    folded = text.isascii()
+    pattern = request_pattern(request, folded=folded)
+    if pattern is None:
+        return []
+    return [match.span() for match in pattern.finditer(text.lower() if folded else text)]
 
 
 def request_products(request: str) -> set[float]:
@@ -570,12 +577,7 @@ def check_numbers(text: str, cues: CaseCues, grounding: Grounding) -> CheckResul
         if year not in grounding.years and not edition:
             ungrounded.append(match.group(0))
         cleared = numbers.blank(cleared, match.start(), match.end())
-    if grounding.request_pattern is None:
-        restated = []
-    elif text.isascii():  # the lower-case twin on the lower-cased text: same offsets (see folding)
-        restated = [match.span() for match in grounding.request_twin.finditer(text.lower())]  # type: ignore[union-attr]
-    else:
-        restated = [match.span() for match in grounding.request_pattern.finditer(text)]
+    restated = restated_request(grounding.request, text)
     for quantity in numbers.find_quantities(cleared):
         threshold = bool(COMPARATIVE.search(text[max(0, quantity.start - 16):quantity.start]))
         in_request = any(start <= quantity.start < end for start, end in restated)

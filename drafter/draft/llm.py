@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ConfigDict, Field, create_model, model_validator
 
 from drafter.check import Grounding, check_rationale
-from drafter.check.checks import conclusion_of, drugs_in, procedures_in, request_pattern
+from drafter.check.checks import conclusion_of, drugs_in, procedures_in, restated_request
 from drafter.check.prose import all_verdicts, split_sentences
 from drafter.draft.template import draft_case_summary, draft_rationale, guideline_name, letter_date
 from drafter.extract.text import regions_in
@@ -136,8 +136,7 @@ def names_item(sentence: str, decision: ItemDecision) -> bool:
     request = decision.request
     if " ".join(request.split()).casefold() in " ".join(sentence.split()).casefold():
         return True
-    pattern = request_pattern(request)
-    if pattern is not None and pattern.search(sentence):
+    if restated_request(request, sentence):
         return True
     if drugs := drugs_in(request):
         return bool(drugs & drugs_in(sentence))
