@@ -33,6 +33,8 @@ CLASS_OF = {drug.generic: drug.drug_class for drug in lexicon.DRUGS}
 NAME_PATTERNS_OF = {generic: [re.escape(name) for drug in lexicon.DRUGS if drug.generic == generic
                               for name in drug.names] for generic in CLASS_OF}
 """A generic name -> the escaped names of every drug entry with that generic, in lexicon order."""
+LOWER_NAME_PATTERNS_OF = {generic: frozenset(name.lower() for name in names)
+                          for generic, names in NAME_PATTERNS_OF.items()}
 GUIDELINE_DATES = {dt.date(2016, 7, 28), dt.date(2009, 7, 18), dt.date(2016, 7, 29), (2009, 5), (2016, 7)}
 EDITION_YEARS = {1999, 2003, 2004, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017}
 """Years of guideline editions: a bare year from these may appear where the text speaks of a guideline."""
@@ -852,7 +854,10 @@ def documented_terms(summary: CaseSummary) -> list[tuple[re.Pattern[str], str]]:
             terms.append((MODALITY_TERMS[course.modality], course.modality.replace("_", " ")))
     for medication in summary.medications:
         generic = next(iter(drugs_in(medication.name)), None)
-        names = [re.escape(medication.name.split()[0])]
+        first = re.escape(medication.name.split()[0])
+        # the first word is left out where it is one of the generic's names (the pattern is case-insensitive),
+        # so the pattern is the generic's own and compiled once for all cases (term_pattern)
+        names = [] if generic and first.lower() in LOWER_NAME_PATTERNS_OF[generic] else [first]
         if generic:
             names += NAME_PATTERNS_OF[generic]
             drug_class = CLASS_OF[generic]
@@ -869,7 +874,13 @@ def documented_terms(summary: CaseSummary) -> list[tuple[re.Pattern[str], str]]:
     for record in summary.monitoring:
         if record.present and record.kind in MONITORING_TERMS:
             terms.append((MONITORING_TERMS[record.kind], record.kind.replace("_", " ")))
-    return [(re.compile(pattern, re.I), label) for pattern, label in terms]
+    return [(term_pattern(pattern), label) for pattern, label in terms]
+
+
+@lru_cache(maxsize=1024)
+def term_pattern(pattern: str) -> re.Pattern[str]:
+    """A documented fact's pattern, compiled once: the patterns are the lexicons' (see documented_terms)."""
+    return re.compile(pattern, re.I)
 
 
 def check_documented_facts(sentences: list[str], summary: CaseSummary, grounding: Grounding) -> CheckResult:
