@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -581,9 +581,14 @@ def check_numbers(text: str, cues: CaseCues, grounding: Grounding) -> CheckResul
         cleared = numbers.blank(cleared, match.start(), match.end())
     restated = restated_request(grounding.request, text)
     for quantity in numbers.find_quantities(cleared):
-        threshold = bool(COMPARATIVE.search(text[max(0, quantity.start - 16):quantity.start]))
         in_request = any(start <= quantity.start < end for start, end in restated)
-        case_claim = in_request or (cues.about_case_at(quantity.start) and not threshold)
+
+        def case_claim(quantity: numbers.Quantity = quantity, in_request: bool = in_request) -> bool:
+            """The number speaks of the case: inside the restated request, or in a sentence about the case
+            and not as a threshold ('over 6 weeks')."""
+            return in_request or (cues.about_case_at(quantity.start)
+                                  and not COMPARATIVE.search(text[max(0, quantity.start - 16):quantity.start]))
+
         if not quantity_grounded(quantity, grounding, case_claim, in_request):
             ungrounded.append(quantity.text)
     if ungrounded:
@@ -635,20 +640,20 @@ class CaseCues:
         return index >= 0 and position < self.spans[index][1] and self.about_case(index)
 
 
-def quantity_grounded(quantity: numbers.Quantity, grounding: Grounding, about_case: bool,
+def quantity_grounded(quantity: numbers.Quantity, grounding: Grounding, about_case: Callable[[], bool],
                       in_request: bool = False) -> bool:
     """Grounded in the case or the rule text; a guideline's own numbers count in ranges anywhere, and as single
-    values only in sentences that speak of the guideline alone (not of the request or the records)."""
+    values only in sentences that speak of the guideline alone (not of the request or the records). `about_case`
+    is asked only when it decides."""
     known = grounding.case_values
     if quantity.hi is None:
         if quantity.lo in known or (quantity.lo, quantity.unit) in grounding.elapsed:
             return True
-        totals = grounding.totals if in_request else grounding.totals | grounding.course_totals
-        if quantity.lo in totals and quantity.unit in ("visit", "times", None):
+        if (quantity.lo in grounding.totals or (not in_request and quantity.lo in grounding.course_totals)) \
+                and quantity.unit in ("visit", "times", None):
             return True
-        return not about_case and any(
-            allowed.hi is None and allowed.lo == quantity.lo and allowed.unit == quantity.unit
-            for allowed in grounding.allowed_numbers)
+        return any(allowed.hi is None and allowed.lo == quantity.lo and allowed.unit == quantity.unit
+                   for allowed in grounding.allowed_numbers) and not about_case()
     if quantity.lo in known and quantity.hi in known:
         return True
     return any(allowed.lo == quantity.lo and allowed.hi == quantity.hi for allowed in grounding.allowed_numbers)
