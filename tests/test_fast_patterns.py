@@ -159,6 +159,14 @@ def test_procedure_mentions_are_those_of_every_pattern_run_on_the_whole_text() -
         assert checks.procedure_mentions(text) == plain, text[:80]
 
 
+def test_verdicts_skip_only_sentences_without_a_word_every_match_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    sentences = [sentence for text in _texts() for sentence in prose.split_sentences(text)]
+    gated = [prose.verdicts(sentence) for sentence in sentences]
+    for name in ("VERDICT_WORDS", "SECONDARY_WORDS", "REVIEW_OUTCOME_WORDS"):
+        monkeypatch.setattr(prose, name, ("",))  # every sentence holds the empty string: no sentence skipped
+    assert [prose.verdicts(sentence) for sentence in sentences] == gated
+
+
 def test_letter_words_are_the_runs_of_letters() -> None:
     for text in (sample for sample in _texts() if sample.isascii()):
         lowered = text.lower()

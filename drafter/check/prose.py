@@ -60,6 +60,11 @@ CLAUSE_BREAK = Folded(r"[,;:()]|\b(?:but|however|although|while|whereas|because|
 NOT_WORD = re.compile(r"\bnot\b")
 Polarity = Literal["positive", "negative"]
 VERDICT_HINTS = ("necess", "request", "propos", "upheld", "overturned", "reversed", "affirmed", "sustained")
+# Words every match of a pattern holds (lower case): a sentence without any of them is not searched.
+VERDICT_WORDS = ("necess", "medically")
+SECONDARY_WORDS = ("supported", "warranted", "indicated", "appropriate", "recommended", "certified", "justified",
+                   "approved", "established")
+REVIEW_OUTCOME_WORDS = ("upheld", "overturned", "reversed", "affirmed", "sustained")
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,8 @@ def verdicts(sentence: str, sentence_index: int = 0) -> list[Verdict]:
     negation, hypothetical_cue, condition_after = NEGATION.pick(folded), HYPOTHETICAL.pick(folded), \
         CONDITION_AFTER.pick(folded)
     found: list[Verdict] = []
-    for match in VERDICT.pick(folded).finditer(sentence):
+    has = lowered.__contains__ if folded else (lambda _: True)  # IGNORECASE reaches beyond lower() elsewhere
+    for match in VERDICT.pick(folded).finditer(sentence) if any(map(has, VERDICT_WORDS)) else ():
         phrase = match.group(0).lower()
         clause = clause_before(sentence, match.start(), folded)
         window = " ".join(clause.split()[-9:])
@@ -123,7 +129,7 @@ def verdicts(sentence: str, sentence_index: int = 0) -> list[Verdict]:
         hypothetical = bool(hypothetical_cue.search(clause)) or bool(condition_after.match(after))
         found.append(Verdict("negative" if negated else "positive", hypothetical, match.start(), match.end(),
                              sentence_index, bool(REQUEST_SUBJECT.pick(folded).search(sentence[:match.start()]))))
-    for match in SECONDARY.pick(folded).finditer(sentence):
+    for match in SECONDARY.pick(folded).finditer(sentence) if any(map(has, SECONDARY_WORDS)) else ():
         if any(verdict.start <= match.end() and match.start() <= verdict.end for verdict in found):
             continue
         negated = bool(negation.search(match.group(0)))
@@ -131,7 +137,7 @@ def verdicts(sentence: str, sentence_index: int = 0) -> list[Verdict]:
                         or bool(condition_after.match(sentence[match.end():])))
         found.append(Verdict("negative" if negated else "positive", hypothetical, match.start(), match.end(),
                              sentence_index, True))
-    for match in REVIEW_OUTCOME.pick(folded).finditer(sentence):
+    for match in REVIEW_OUTCOME.pick(folded).finditer(sentence) if any(map(has, REVIEW_OUTCOME_WORDS)) else ():
         polarity: Polarity = "negative" if match.group("outcome").lower() in ("upheld", "affirmed", "sustained") \
             else "positive"
         found.append(Verdict(polarity, bool(condition_after.match(sentence[match.end():])), match.start(),
