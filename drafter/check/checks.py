@@ -70,7 +70,8 @@ class CaseGrounding:
     drugs: frozenset[str]
     procedures: frozenset[str]
     window: tuple[dt.date, dt.date] | None
-    elapsed: frozenset[tuple[float, str]]
+    spans: frozenset[int]
+    """Days from a header date to another case date (elapsed_grounded)."""
     totals: frozenset[float]
     """Totals of the courses the case writes as frequency x duration: '2x6' and '2 times a week for 6 weeks' are
     12 visits."""
@@ -102,7 +103,7 @@ def case_grounding(summary: CaseSummary, records: Sequence[str]) -> CaseGroundin
         drugs=frozenset(drugs_in(text)),
         procedures=frozenset(procedures_in(text)),
         window=(min(header_dates), max(header_dates)) if header_dates else None,
-        elapsed=frozenset(elapsed_values(header_dates, dates)),
+        spans=frozenset(day_spans(header_dates, dates)),
         totals=frozenset(numbers.course_totals(text)),
         documented=tuple(documented_terms(summary)),
     )
@@ -123,8 +124,8 @@ class Grounding:
     request: str
     """The request as written: a number inside a restatement of it (restated_request) speaks of the case even in
     a sentence that also cites the guideline."""
-    elapsed: frozenset[tuple[float, str]]
-    """(length, unit) from a header date to another case date: '20 days', 'two months'."""
+    spans: frozenset[int]
+    """Days from a header date to another case date: '20 days', 'two months' may be said of them."""
     dates: frozenset[object]
     years: frozenset[int]
     levels: frozenset[str]
@@ -165,7 +166,7 @@ class Grounding:
             totals=frozenset(request_products(decision.request)),
             course_totals=case.totals,
             request=decision.request,
-            elapsed=case.elapsed,
+            spans=case.spans,
             dates=frozenset(dates),
             years=frozenset(years),
             levels=case.levels | item_levels | rule.levels,
@@ -253,17 +254,21 @@ def summary_dates(summary: CaseSummary) -> Iterable[dt.date]:
                 yield value
 
 
-def elapsed_values(anchors: list[dt.date], dates: Iterable[object]) -> set[tuple[float, str]]:
-    """Days, weeks, months and years from a header date to another case date, rounded both ways."""
-    values: set[tuple[float, str]] = set()
+def day_spans(anchors: list[dt.date], dates: Iterable[object]) -> set[int]:
+    """Days from each header date to each other case date."""
     exact = {value for value in dates if isinstance(value, dt.date)} | set(anchors)
-    spans = {abs((other - anchor).days) for anchor in anchors for other in exact if other != anchor}
-    for unit, length in (("day", 1), ("week", 7), ("month", 30.44), ("year", 365.25)):
-        for days in spans:
-            ratio = days / length
-            values.add((float(int(ratio)), unit))
-            values.add((float(round(ratio)), unit))
-    return values
+    return {abs((other - anchor).days) for anchor in anchors for other in exact if other != anchor}
+
+
+UNIT_DAYS = {"day": 1, "week": 7, "month": 30.44, "year": 365.25}
+
+
+def elapsed_grounded(value: float, unit: str | None, spans: Iterable[int]) -> bool:
+    """Whether `value` days, weeks, months or years is a span of the case, rounded either way (asked only of
+    numbers the case does not state)."""
+    length = UNIT_DAYS.get(unit or "")
+    return length is not None and any(float(int(days / length)) == value or float(round(days / length)) == value
+                                      for days in spans)
 
 
 @lru_cache(maxsize=1024)
@@ -647,7 +652,7 @@ def quantity_grounded(quantity: numbers.Quantity, grounding: Grounding, about_ca
     is asked only when it decides."""
     known = grounding.case_values
     if quantity.hi is None:
-        if quantity.lo in known or (quantity.lo, quantity.unit) in grounding.elapsed:
+        if quantity.lo in known or elapsed_grounded(quantity.lo, quantity.unit, grounding.spans):
             return True
         if (quantity.lo in grounding.totals or (not in_request and quantity.lo in grounding.course_totals)) \
                 and quantity.unit in ("visit", "times", None):
