@@ -745,11 +745,12 @@ def requirement_stems(requirement: str) -> frozenset[str]:
 
 
 def check_criteria(text: str, decision: ItemDecision) -> CheckResult:
-    text_stems = content_stems(text)
+    text_stems: set[str] | None = None  # read once a criterion needs addressing
     missing = []
     for result in decision.criteria:
         if not result.decisive or result.status == CriterionStatus.MET:
             continue
+        text_stems = content_stems(text) if text_stems is None else text_stems
         best = max((len(stems & text_stems) / len(stems) for stems in
                     (requirement_stems(result.requirement), content_stems(result.finding)) if stems), default=1.0)
         if best < 0.5:
