@@ -18,11 +18,6 @@ _I = re.IGNORECASE
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-_WORD_HEAD = re.compile(r"[a-z0-9](?<![a-z0-9][a-z0-9])[\s\S]?")
-"""The first two characters of each word (of a run of [a-z0-9]; the lookbehind after the first character lets
-`re` skip to candidate characters)."""
-
-
 class Scan:
     """A document prepared for Trigger scanning: its text, its ASCII lower-case twin (same offsets) and, once
     asked for, the word starts where each anchored Trigger's needles begin."""
@@ -34,66 +29,97 @@ class Scan:
         self._hits: list[list[int]] | None = None
 
     def hits(self, slot: int) -> list[int]:
-        """The word starts, in order, where a needle of the anchored Trigger in `slot` begins. Computed for
-        every anchored Trigger at once, in one pass over the words: a word's first two characters, then its
-        first three, look up the needles that begin with them."""
+        """The word starts (a character of [a-z0-9] not preceded by one), in order, where a needle of the
+        anchored Trigger in `slot` begins. Computed for every anchored Trigger at once, in one pass over the
+        word starts that begin some needle (see _NeedleIndex)."""
         if self._hits is None or len(self._hits) <= slot:
-            self._hits = _collect_hits(self)
+            self._hits = _needle_index().collect(self.lower)
         return self._hits[slot]
 
 
 _ANCHORED: list[Trigger] = []
 """Every anchored Trigger (without a window), its index its slot."""
-_NEEDLE_INDEX: dict[str, list[tuple[int, tuple[str, ...] | None]]] = {}
-"""Two first characters -> (slot, None) of the Triggers with a needle of just these characters (every word start
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+Entries = list[tuple[int, tuple[str, ...] | None]]
+"""(slot, the slot's needles that begin with the key, or None: a needle is the key itself, every word start
 there is a hit)."""
-_LONGER_INDEX: dict[str, list[tuple[int, tuple[str, ...] | None]]] = {}
-"""Three first characters -> (slot, the Trigger's longer needles that begin with them, or None: a needle of just
-these characters)."""
-_LONGER_HEADS: set[str] = set()
-"""The first two characters of _LONGER_INDEX's keys: only at these word starts are three characters looked up."""
-_INDEXED = [0]
-"""How many of _ANCHORED the indexes hold (Triggers made later are added on the next Scan)."""
+
+
+class _NeedleIndex:
+    """The needles of the first `size` anchored Triggers, by the first two or three characters they begin with.
+
+    `finder` matches exactly the word starts whose first two characters are a key of `by_two` or whose first three
+    are a key of `by_three`, so that Python visits only the word starts where some needle may begin (about half of
+    them) instead of every word. It is generated as one branch per first letter, `a(?<![a-z0-9]a)(?:...)`: the
+    lookbehind after the letter lets `re` skip to candidate letters. Each match consumes two characters, which
+    never swallows the next word start: a word start follows a character that is not [a-z0-9], so it is at least
+    two characters after the one before.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        by_two: dict[str, Entries] = {}
+        longer: dict[str, Entries] = {}
+        for slot, trigger in enumerate(_ANCHORED[:size]):
+            for prefix, needles in trigger._by_prefix.items():
+                if needles is None:
+                    by_two.setdefault(prefix, []).append((slot, None))
+                    continue
+                by_head: dict[str, tuple[str, ...]] = {}
+                for needle in needles:  # each longer than its two-character prefix
+                    by_head[needle[:3]] = (*by_head.get(needle[:3], ()), needle)
+                for head, heads_needles in by_head.items():
+                    longer.setdefault(head, []).append((slot, None if head in heads_needles else heads_needles))
+        self.by_two = by_two
+        # A three-character key carries the entries of its first two characters too: one look-up per word start.
+        self.by_three = {head: by_two.get(head[:2], []) + entries for head, entries in longer.items()}
+        self.finder = self._finder()
+
+    def _finder(self) -> re.Pattern[str]:
+        seconds: dict[str, dict[str, set[str] | None]] = {}  # first -> second -> third characters (None: any)
+        for key in self.by_two:
+            seconds.setdefault(key[0], {})[key[1]] = None
+        for key in self.by_three:
+            thirds = seconds.setdefault(key[0], {}).setdefault(key[1], set())
+            if thirds is not None:
+                thirds.add(key[2])
+        branches = []
+        for first, by_second in sorted(seconds.items()):
+            if first not in _WORD_CHARS:  # a word never starts there
+                continue
+            any_third = "".join(re.escape(second) for second, thirds in sorted(by_second.items()) if thirds is None)
+            tails = [f"[{any_third}]"] if any_third else []
+            tails += [f"{re.escape(second)}(?=[{''.join(map(re.escape, sorted(thirds)))}])"
+                      for second, thirds in sorted(by_second.items()) if thirds is not None]
+            branches.append(f"{first}(?<![a-z0-9]{first})(?:{'|'.join(tails)})")
+        return re.compile("|".join(branches) or "(?!)")
+
+    def collect(self, lower: str) -> list[list[int]]:
+        """Scan.hits of the indexed Triggers, by slot, in the lower-case text."""
+        hits: list[list[int]] = [[] for _ in range(self.size)]
+        startswith, by_three, by_two = lower.startswith, self.by_three.get, self.by_two.__getitem__
+        for word in self.finder.finditer(lower):
+            pos = word.start()
+            for slot, needles in by_three(lower[pos:pos + 3]) or by_two(word.group()):
+                if needles is None or startswith(needles, pos):
+                    hits[slot].append(pos)
+        return hits
+
+
+_INDEX: list[_NeedleIndex | None] = [None]
 _INDEX_LOCK = threading.Lock()
 
 
-def _index(slot: int, prefix: str, needles: tuple[str, ...] | None) -> None:
-    if needles is None:
-        _NEEDLE_INDEX.setdefault(prefix, []).append((slot, None))
-        return
-    by_head: dict[str, tuple[str, ...]] = {}
-    for needle in needles:  # each longer than its two-character prefix
-        by_head[needle[:3]] = (*by_head.get(needle[:3], ()), needle)
-    for head, longer in by_head.items():
-        _LONGER_INDEX.setdefault(head, []).append((slot, None if head in longer else longer))
-        _LONGER_HEADS.add(head[:2])
-
-
-def _collect_hits(scan: Scan) -> list[list[int]]:
-    """Scan.hits of every anchored Trigger, by slot."""
-    if _INDEXED[0] != len(_ANCHORED):
+def _needle_index() -> _NeedleIndex:
+    """The index of every anchored Trigger made so far (rebuilt when one is added: Triggers are made at import)."""
+    index = _INDEX[0]
+    if index is None or index.size != len(_ANCHORED):
         with _INDEX_LOCK:
-            for slot in range(_INDEXED[0], len(_ANCHORED)):
-                for prefix, needles in _ANCHORED[slot]._by_prefix.items():
-                    _index(slot, prefix, needles)
-            _INDEXED[0] = len(_ANCHORED)
-    hits: list[list[int]] = [[] for _ in _ANCHORED]
-    lower = scan.lower
-    startswith, whole_at, longer_at, longer_heads = lower.startswith, _NEEDLE_INDEX.get, _LONGER_INDEX.get, \
-        _LONGER_HEADS
-    for word in _WORD_HEAD.finditer(lower):
-        head = word.group()
-        entries = whole_at(head)
-        if entries:
-            pos = word.start()
-            for slot, _ in entries:
-                hits[slot].append(pos)
-        if head in longer_heads:
-            pos = word.start()
-            for slot, needles in longer_at(lower[pos:pos + 3], ()):
-                if needles is None or startswith(needles, pos):
-                    hits[slot].append(pos)
-    return hits
+            index = _INDEX[0]
+            if index is None or index.size != len(_ANCHORED):
+                index = _INDEX[0] = _NeedleIndex(len(_ANCHORED))
+    return index
 
 
 class Trigger:
@@ -118,6 +144,8 @@ class Trigger:
         self._by_prefix = {prefix: None if prefix in needles else needles for prefix, needles in by_prefix.items()}
         self._slot = -1
         if anchored and window is None:
+            if min(map(len, self.needles)) < 2:  # a word start is looked up by its first two characters
+                raise ValueError(f"an anchored Trigger's needles have two characters or more: {self.needles}")
             self._slot = len(_ANCHORED)
             _ANCHORED.append(self)
 
