@@ -132,6 +132,19 @@ def test_scan_hits_are_the_word_starts_where_a_needle_begins() -> None:
             assert scan.hits(trigger._slot) == plain, (trigger.regex.pattern[:40], text[:60])
 
 
+def test_scan_hits_at_the_edges_of_words_and_text() -> None:
+    """Words at the start and end of the text, one-letter words, needles ending in a space or running into the
+    next word, and letters outside ASCII (not word characters of the index)."""
+    samples = ["plan", "no", "n", "to be or not", "a b plan c", "if,if;if", "ur", "x-ray\u00e9plan", "\u00c9plan",
+               "no  prior\nplan", "the toolbox", "The Tool", "mri/ct", "9/10 on", "op on", "pt."]
+    for text in samples:
+        scan = P.Scan(text)
+        words = [match.start() for match in re.finditer(r"[a-z0-9]+", scan.lower)]
+        for trigger in P._ANCHORED:
+            plain = [start for start in words if scan.lower.startswith(trigger.needles, start)]
+            assert scan.hits(trigger._slot) == plain, (trigger.regex.pattern[:40], text)
+
+
 @pytest.mark.parametrize(("words", "test"), [(numbers.MONTH_WORDS, numbers.names_month),
                                              (numbers.SPELLED, numbers.spells_numbers)])
 def test_word_gates_answer_as_a_test_of_every_word(words: frozenset[str], test) -> None:  # noqa: ANN001

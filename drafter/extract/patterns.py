@@ -49,12 +49,12 @@ there is a hit)."""
 class _NeedleIndex:
     """The needles of the first `size` anchored Triggers, by the first two or three characters they begin with.
 
-    `finder` matches exactly the word starts whose first two characters are a key of `by_two` or whose first three
-    are a key of `by_three`, so that Python visits only the word starts where some needle may begin (about half of
-    them) instead of every word. It is generated as one branch per first letter, `a(?<![a-z0-9]a)(?:...)`: the
-    lookbehind after the letter lets `re` skip to candidate letters. Each match consumes two characters, which
-    never swallows the next word start: a word start follows a character that is not [a-z0-9], so it is at least
-    two characters after the one before.
+    `finder` runs on the text after a space (so that a word at the start has a character before it). It matches
+    the character before each word start whose first two characters are a key of `by_two` or whose first three are
+    a key of `by_three`, so that Python visits only the word starts where some needle may begin (about half of
+    them), and `re` skips ahead to the characters that are not [a-z0-9] (a fifth of the text) instead of trying
+    every letter. The match is that character and the word's first: the rest is a lookahead, so a match never
+    swallows the character before the next word.
     """
 
     def __init__(self, size: int):
@@ -90,18 +90,19 @@ class _NeedleIndex:
                 continue
             any_third = "".join(re.escape(second) for second, thirds in sorted(by_second.items()) if thirds is None)
             tails = [f"[{any_third}]"] if any_third else []
-            tails += [f"{re.escape(second)}(?=[{''.join(map(re.escape, sorted(thirds)))}])"
+            tails += [f"{re.escape(second)}[{''.join(map(re.escape, sorted(thirds)))}]"
                       for second, thirds in sorted(by_second.items()) if thirds is not None]
-            branches.append(f"{first}(?<![a-z0-9]{first})(?:{'|'.join(tails)})")
-        return re.compile("|".join(branches) or "(?!)")
+            branches.append(f"{first}(?={'|'.join(tails)})")
+        return re.compile(f"[^a-z0-9](?:{'|'.join(branches) or '(?!)'})")
 
     def collect(self, lower: str) -> list[list[int]]:
         """Scan.hits of the indexed Triggers, by slot, in the lower-case text."""
         hits: list[list[int]] = [[] for _ in range(self.size)]
         startswith, by_three, by_two = lower.startswith, self.by_three.get, self.by_two.__getitem__
-        for word in self.finder.finditer(lower):
-            pos = word.start()
-            for slot, needles in by_three(lower[pos:pos + 3]) or by_two(word.group()):
+        for word in self.finder.finditer(" " + lower):
+            pos = word.start()  # the word's start in `lower`
+            head = lower[pos:pos + 3]
+            for slot, needles in by_three(head) or by_two(head[:2]):
                 if needles is None or startswith(needles, pos):
                     hits[slot].append(pos)
         return hits
