@@ -197,6 +197,13 @@ def test_request_twin_finds_the_restated_request(request_text: str) -> None:
         assert _spans(twin, text.lower()) == _spans(plain, text), text
 
 
+def test_sentence_break_finds_what_its_plain_form_finds() -> None:
+    plain = re.compile(r"[.!?](?P<stop>[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9]))|\n\s*\n|\n(?=[A-Z][A-Za-z /]{1,30}:)")
+    samples = ["End. Next!  \"Quoted.\" (Aside.) 3 items?\n\nPlan: rest.\nWork status: full duty.\n \nx.\ny", *_texts()]
+    for text in samples:
+        assert _spans(T._SENTENCE_BREAK, text) == _spans(plain, text), text[:80]
+
+
 def test_negation_cue_twin_matches_the_plain_pattern() -> None:
     for text in _texts():
         if text.isascii():

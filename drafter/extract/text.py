@@ -20,10 +20,12 @@ from drafter.models import BodyRegion
 # `Heading:` that starts a line (free-text progress notes). Abbreviations that end in a period
 # ("Dr.", "vs.", "e.g.") do not end a sentence.
 _SENTENCE_BREAK = re.compile(
-    r"[.!?](?P<stop>[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9]))|\n\s*\n|\n(?=[A-Z][A-Za-z /]{1,30}:)"
+    r"[.!?\n](?:(?<=[.!?])(?P<stop>[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9]))|(?<=\n)\s*\n|(?<=\n)(?=[A-Z][A-Za-z /]{1,30}:))"
 )
-"""The stop (group 'stop') follows the punctuation it matches: opening with a character class lets `re` skip
-ahead to candidate characters."""
+"""Punctuation and its stop (group 'stop'), a blank line, or a line break before a heading. The pattern opens with
+one character class, the lookbehinds then telling which alternative applies: `re` skips ahead only to the
+characters a pattern can start with when it opens with a class or when every alternative opens with a plain
+character (alternatives opening with [.!?] and \n would make it try every position)."""
 _ABBREVIATION = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|vs|No|approx|St|Jr|Sr)|\be\.g|\bi\.e|\b[A-Z])\.[\"')\]]?\s*$")
 
 # Inside a sentence, these end the reach of a negation or a finding.
