@@ -319,11 +319,25 @@ def _parse_header(text: str) -> tuple[dict[str, str], int]:
 
 
 def _split_items(text: str, body_start: int) -> tuple[tuple[int, int], list[str]]:
-    match = _ITEMS_HEADING.search(text, body_start)
+    match = _items_heading(text, body_start)
     if not match:
         return (body_start, len(text)), []
     lines = text[match.end():].splitlines()
     return (body_start, match.start()), lines
+
+
+def _items_heading(text: str, start: int) -> re.Match[str] | None:
+    """_ITEMS_HEADING.search(text, start), begun where a match can start: `re` would try every position of the
+    text (the pattern opens with ^). A match runs from a line start over white space and '#' only to the first
+    'DISPUTED ITEMS' at or after `start` (a later one would have that one in between), so no match starts before
+    the run of white space and '#' that ends there."""
+    words = text.find("DISPUTED ITEMS", start)
+    if words < 0:
+        return None
+    run = words
+    while run > start and (text[run - 1].isspace() or text[run - 1] == "#"):  # str.isspace() is re's \s
+        run -= 1
+    return _ITEMS_HEADING.search(text, run)
 
 
 def _parse_item_lines(lines: list[str], already: int) -> list[DisputedItem]:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 from helpers import DEV_DATA, EXAMPLES
 
+from drafter import ingest
 from drafter.check import checks, numbers, prose
 from drafter.check.folding import AsciiTwin, Folded, lead_twin, letter_words, top_level_branches, word_led
 from drafter.extract import patterns as P
@@ -208,3 +209,15 @@ def test_negation_cue_twin_matches_the_plain_pattern() -> None:
     for text in _texts():
         if text.isascii():
             assert _spans(T._NEGATION_CUE_TWIN, text.lower()) == _spans(T.NEGATION_CUE, text)
+
+
+def test_items_heading_is_found_where_the_plain_search_finds_it() -> None:
+    samples = ["Notes.\n\n## DISPUTED ITEMS:\n- MRI", "See DISPUTED ITEMS below.\n  DISPUTED ITEMS\n- PT",
+               "x\n#\t# DISPUTED ITEMS  \n\n- PT", "DISPUTED ITEMS\n- a", "text\n\n\n  DISPUTED ITEMS :\n \n",
+               "a DISPUTED ITEMS b\nDISPUTED ITEMS x\n DISPUTED ITEMS", "no heading here\n- item",
+               "\u00a0DISPUTED ITEMS",
+               *(path.read_text("utf-8") for path in sorted(EXAMPLES.glob("*.txt")))]
+    for text in samples:
+        for start in range(len(text) + 1):
+            fast, plain = ingest._items_heading(text, start), ingest._ITEMS_HEADING.search(text, start)
+            assert (fast and fast.span()) == (plain and plain.span()), (text[:40], start)
