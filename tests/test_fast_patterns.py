@@ -221,3 +221,11 @@ def test_items_heading_is_found_where_the_plain_search_finds_it() -> None:
         for start in range(len(text) + 1):
             fast, plain = ingest._items_heading(text, start), ingest._ITEMS_HEADING.search(text, start)
             assert (fast and fast.span()) == (plain and plain.span()), (text[:40], start)
+
+
+def test_section_headings_are_the_plain_pattern_matches() -> None:
+    samples = ["Plan: rest\nWork status: full duty.\n  Diagnoses: a\n\tUR determination: denied", "x\nA:\nB:",
+               *_texts()]
+    for text in samples:
+        plain = [(m.start(), m.end(), m.group(1)) for m in P.SECTION_HEADING.finditer(text)]
+        assert P.section_headings(text) == plain, text[:80]
