@@ -229,3 +229,20 @@ def test_section_headings_are_the_plain_pattern_matches() -> None:
     for text in samples:
         plain = [(m.start(), m.end(), m.group(1)) for m in P.SECTION_HEADING.finditer(text)]
         assert P.section_headings(text) == plain, text[:80]
+
+
+def test_gated_triggers_find_what_they_find_without_the_gate() -> None:
+    gated = [trigger for trigger in P._ANCHORED if trigger._gate is not None]
+    assert gated
+    samples = ["ORIF of the left ankle; orif of the wrist. Left knee arthroscopy. With the medication, she can walk.",
+               *_texts()]
+    for text in samples:
+        scan = P.Scan(text)
+        for trigger in gated:
+            fast = [match.regs for match in trigger.finditer(scan)]
+            gate, trigger._gate = trigger._gate, None
+            try:
+                plain = [match.regs for match in trigger.finditer(scan)]
+            finally:
+                trigger._gate = gate
+            assert fast == plain, (trigger.regex.pattern[:40], text[:60])
