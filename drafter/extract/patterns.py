@@ -52,11 +52,11 @@ class _NeedleIndex:
     """The needles of the first `size` anchored Triggers, by the first two or three characters they begin with.
 
     `finder` runs on the text after a space (so that a word at the start has a character before it). It matches
-    the character before each word start whose first two characters are a key of `by_two` or whose first three are
-    a key of `by_three`, so that Python visits only the word starts where some needle may begin (about half of
-    them), and `re` skips ahead to the characters that are not [a-z0-9] (a fifth of the text) instead of trying
-    every letter. The match is that character and the word's first: the rest is a lookahead, so a match never
-    swallows the character before the next word.
+    the character before each word start where some needle begins, so that Python visits only the word starts that
+    are a hit of some Trigger (a third of them) instead of every word, and `re` skips ahead to the characters that
+    are not [a-z0-9] (a fifth of the text) instead of trying every letter. The match is that character and the
+    word's first: the rest is a lookahead, so a match never swallows the character before the next word. The
+    index then tells which Triggers' needles begin there.
     """
 
     def __init__(self, size: int):
@@ -79,22 +79,19 @@ class _NeedleIndex:
         self.finder = self._finder()
 
     def _finder(self) -> re.Pattern[str]:
-        seconds: dict[str, dict[str, set[str] | None]] = {}  # first -> second -> third characters (None: any)
-        for key in self.by_two:
-            seconds.setdefault(key[0], {})[key[1]] = None
-        for key in self.by_three:
-            thirds = seconds.setdefault(key[0], {}).setdefault(key[1], set())
-            if thirds is not None:
-                thirds.add(key[2])
+        rests: dict[str, set[str]] = {}  # first character -> the rest of each needle that begins with it
+        for trigger in _ANCHORED[:self.size]:
+            for needle in trigger.needles:
+                rests.setdefault(needle[0], set()).add(needle[1:])
         branches = []
-        for first, by_second in sorted(seconds.items()):
+        for first, tails in sorted(rests.items()):
             if first not in _WORD_CHARS:  # a word never starts there
                 continue
-            any_third = "".join(re.escape(second) for second, thirds in sorted(by_second.items()) if thirds is None)
-            tails = [f"[{any_third}]"] if any_third else []
-            tails += [f"{re.escape(second)}[{''.join(map(re.escape, sorted(thirds)))}]"
-                      for second, thirds in sorted(by_second.items()) if thirds is not None]
-            branches.append(f"{first}(?={'|'.join(tails)})")
+            kept: list[str] = []  # a needle that begins with a shorter one adds nothing to the lookahead
+            for tail in sorted(tails, key=len):
+                if not tail.startswith(tuple(kept)):
+                    kept.append(tail)
+            branches.append(f"{re.escape(first)}(?={'|'.join(map(re.escape, kept))})")
         return re.compile(f"[^a-z0-9](?:{'|'.join(branches) or '(?!)'})")
 
     def collect(self, lower: str) -> list[list[int]]:
