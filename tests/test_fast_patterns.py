@@ -223,14 +223,6 @@ def test_items_heading_is_found_where_the_plain_search_finds_it() -> None:
             assert (fast and fast.span()) == (plain and plain.span()), (text[:40], start)
 
 
-def test_section_headings_are_the_plain_pattern_matches() -> None:
-    samples = ["Plan: rest\nWork status: full duty.\n  Diagnoses: a\n\tUR determination: denied", "x\nA:\nB:",
-               *_texts()]
-    for text in samples:
-        plain = [(m.start(), m.end(), m.group(1)) for m in P.SECTION_HEADING.finditer(text)]
-        assert P.section_headings(text) == plain, text[:80]
-
-
 def test_gated_triggers_find_what_they_find_without_the_gate() -> None:
     gated = [trigger for trigger in P._ANCHORED if trigger._gate is not None]
     assert gated

@@ -90,16 +90,16 @@ class _Doc:
         # Text addressed to the reviewer is not a record of care: no fact is taken from it.
         prepared.ur |= prepared.planted
         # Every sentence under a "Plan:" heading proposes care; under a "UR determination:" heading, reviews it.
-        headings = P.section_headings(doc.text)
-        for i, (start, heading_end, heading) in enumerate(headings):
-            marks = (prepared.plan if P.PLAN_HEADING.search(heading)
-                     else prepared.ur if P.UR_HEADING.search(heading) else None)
+        headings = list(P.SECTION_HEADING.finditer(doc.text))
+        for i, heading in enumerate(headings):
+            marks = (prepared.plan if P.PLAN_HEADING.search(heading.group(1))
+                     else prepared.ur if P.UR_HEADING.search(heading.group(1)) else None)
             if marks is None:
                 continue
-            end = headings[i + 1][0] if i + 1 < len(headings) else len(doc.text)
-            blank = doc.text.find("\n\n", heading_end, end)
+            end = headings[i + 1].start() if i + 1 < len(headings) else len(doc.text)
+            blank = doc.text.find("\n\n", heading.end(), end)
             end = blank if blank >= 0 else end
-            marks.update(s.start for s in sentences if start <= s.start < end)
+            marks.update(s.start for s in sentences if heading.start() <= s.start < end)
         return prepared
 
     def sentence(self, offset: int) -> Sentence:

@@ -234,17 +234,6 @@ PLAN_CONTEXT = Trigger(
 )
 # A "Heading:" at the start of a line; the section runs to the next heading.
 SECTION_HEADING = re.compile(r"^[ \t]*([A-Z][A-Za-z /&-]{1,40}):", re.MULTILINE)
-_HEADING_AFTER_BREAK = re.compile(r"\n[ \t]*([A-Z][A-Za-z /&-]{1,40}):")
-
-
-def section_headings(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, heading) of each match of SECTION_HEADING.finditer(text). The pattern opens with ^, so `re`
-    would try every position; a heading after a line break is found by the break instead (a literal `re` skips
-    ahead to). A heading lies within its line, so these matches never overlap."""
-    first = SECTION_HEADING.match(text)
-    found = [(first.start(), first.end(), first.group(1))] if first else []
-    found += [(m.start() + 1, m.end(), m.group(1)) for m in _HEADING_AFTER_BREAK.finditer(text)]
-    return found
 PLAN_HEADING = re.compile(r"plan|recommendation|request|order|disposition|proposed|authorization", _I)
 UR_HEADING = re.compile(r"utilization review|\bUR\b|determination", _I)
 # Inside a plan: a medication that is refilled or continued was already in use.
