@@ -644,7 +644,6 @@ FUNCTION_UNCHANGED = Trigger(
     r"(?:was |is |are |were |has |have |remains? |remained )?(?:unchanged|not (?:improved|changed)|worsened|declined)\b"
     r"|\bdid not change what (?:he|she|they) (?:can|could) do\b|\bno more active\b",
     "no |function|strength|activities|tolerance|did not|no more",
-    gated=True,
 )
 
 # "whether the applicant was or was not working", "needs to be taken off work": not a status.
@@ -682,7 +681,7 @@ MONITORING: list[tuple[Trigger, str]] = [
              "cures|pdmp|prescription drug monitoring"), "cures_report"),
     (Trigger(r"\b(?:pain|opioid|narcotic|medication|opiate)\s+(?:management\s+|treatment\s+)?(?:agreement|contract)s?"
              r"\b|\bsigned (?:an? )?(?:\w+ )?(?:agreement|contract)\b",
-             "pain|opioid|narcotic|medication|opiate|signed", gated=True), "pain_agreement"),
+             "pain|opioid|narcotic|medication|opiate|signed"), "pain_agreement"),
     (Trigger(r"\bside[- ]effects?\b|\badverse effects?\b|\b(?:good|well) toleran\w+|\btolerat\w+ (?:it|them|the \w+)"
              r" well\b", "side effect|side-effect|adverse effect|good|well|tolerat"), "side_effects_assessed"),
     (Trigger(r"\baberrant\s+(?:drug[- ]\w+\s+)?behaviou?rs?\b|\bdrug[- ]seeking\b|\bearly refills?\b|\blost"
@@ -690,7 +689,7 @@ MONITORING: list[tuple[Trigger, str]] = [
              r"|\bdiversion\b|\bmisuse\b|\b(?:not|never) (?:been )?prescribed\b|\bunprescribed\b|\billicit\b"
              r"|\bcocaine\b|\bheroin\b|\bmethamphetamine\b",
              "aberrant|drug-seeking|drug seeking|early refill|lost|multiple prescribers|doctor shopping|diversion"
-             "|misuse|not|never|unprescribed|illicit|cocaine|heroin|methamphetamine", gated=True), "aberrant_behavior"),
+             "|misuse|not|never|unprescribed|illicit|cocaine|heroin|methamphetamine"), "aberrant_behavior"),
     (Trigger(r"\d(?<!\w\d)\d{0,2}\s*%\s*(?:pain\s+)?(?:relief|improvement|reduction)\b", "%", anchored=False),
      "pain_relief_quantified"),
 ]
@@ -763,7 +762,6 @@ PLANTED = Trigger(
      "language model", "llm", "the tool", "the model", "reviewer", "you", "system prompt", "prompt injection",
      "system instruction", "instruction", "system", "user", "to the", "to any", "new ", "approval mode", "mark",
      "<|", "[inst", "[/inst"),
-    gated=True,
 )
 
 
