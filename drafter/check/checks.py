@@ -90,6 +90,7 @@ def case_grounding(summary: CaseSummary, records: Sequence[str]) -> CaseGroundin
         return _last_case[2]
     text = "\n".join([*records, *fact_texts(summary)])
     values, found_dates, levels = numbers.stated_values(text)
+    words = ascii_words(text)
     dates: set[object] = {value for _, value in found_dates} | set(summary_dates(summary))
     header_dates = [value for value in (summary.header.date_of_injury, summary.header.ur_denial_date,
                                         summary.header.date_assigned, summary.header.application_received,
@@ -100,8 +101,8 @@ def case_grounding(summary: CaseSummary, records: Sequence[str]) -> CaseGroundin
         dates=frozenset(expanded),
         years=frozenset(years_of(expanded)),
         levels=frozenset(levels),
-        drugs=frozenset(drugs_in(text)),
-        procedures=frozenset(procedures_in(text)),
+        drugs=frozenset(drugs_in(text, words)),
+        procedures=frozenset(procedures_in(text, words)),
         window=(min(header_dates), max(header_dates)) if header_dates else None,
         spans=frozenset(day_spans(header_dates, dates)),
         totals=frozenset(numbers.course_totals(text)),
@@ -155,6 +156,7 @@ class Grounding:
         item_text = "\n".join(item_texts)
         rule_text = "\n".join(rule_texts)
         item_values, item_dates, item_levels = numbers.stated_values(item_text)
+        item_words = ascii_words(item_text)
         rule = rule_grounding(rule_text, citation_text(decision))
         dates = with_partial_dates({value for _, value in item_dates} | rule.dates)
         years = set(case.years) | years_of(dates)
@@ -172,9 +174,9 @@ class Grounding:
             levels=case.levels | item_levels | rule.levels,
             families=rule.families,
             allowed_numbers=rule.allowed_numbers,
-            drugs=frozenset(case.drugs | drugs_in(item_text)),
+            drugs=frozenset(case.drugs | drugs_in(item_text, item_words)),
             guideline_drugs=frozenset(guideline_drugs(decision.request, rule)),
-            procedures=case.procedures | procedures_in(item_text) | rule.procedures,
+            procedures=case.procedures | procedures_in(item_text, item_words) | rule.procedures,
             window=case.window,
             documented=case.documented,
         )
@@ -407,10 +409,17 @@ def families_in(text: str, cited: bool = False) -> set[str]:
     return found
 
 
-def drugs_in(text: str) -> set[str]:
-    """Generic names of the drugs a text names (by generic or brand name)."""
+def ascii_words(text: str) -> frozenset[str] | None:
+    """letter_words of ASCII text, to share among drugs_in and procedure_mentions of one text; None for other
+    text (they then read it their own way)."""
+    return letter_words(text.lower()) if text.isascii() else None
+
+
+def drugs_in(text: str, words: frozenset[str] | None = None) -> set[str]:
+    """Generic names of the drugs a text names (by generic or brand name). `words`: ascii_words(text), if known."""
     lowered = text.lower()
-    words = letter_words(lowered) if text.isascii() else WORD.findall(lowered)
+    if words is None:
+        words = letter_words(lowered) if text.isascii() else frozenset(WORD.findall(lowered))
     found = set(map(GENERIC_OF.__getitem__, SINGLE_WORD_NAMES.intersection(words)))
     found.update(generic for name, generic in MULTIWORD_NAMES.items()
                  if name in lowered and re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", lowered))
@@ -450,16 +459,16 @@ def patterns_of_cue() -> dict[str, tuple[int, ...]]:
 PATTERNS_OF_CUE = patterns_of_cue()
 
 
-def procedure_mentions(text: str) -> list[tuple[str, int]]:
+def procedure_mentions(text: str, words: frozenset[str] | None = None) -> list[tuple[str, int]]:
     """(procedure, position) of every procedure the text names; a pattern runs only if one of its substrings
     or whole words occurs (in text that is not ASCII, where case-insensitive matching goes beyond lower(), a
-    word counts as a substring)."""
+    word counts as a substring). `words`: ascii_words(text), if known."""
     lowered = text.lower()
     folded = text.isascii()
     searched = lowered if folded else text  # fold(), lower() done
     cues = set(filter(lowered.__contains__, PROCEDURE_SUBSTRINGS))
     if folded:  # a whole word (no letter, digit or '_' beside it) is a run of letters: a superset of the cues
-        cues.update(PROCEDURE_WORDS.intersection(letter_words(lowered)))
+        cues.update(PROCEDURE_WORDS.intersection(letter_words(lowered) if words is None else words))
     else:
         cues.update(filter(lowered.__contains__, PROCEDURE_WORDS))
     found = []
@@ -469,8 +478,8 @@ def procedure_mentions(text: str) -> list[tuple[str, int]]:
     return found
 
 
-def procedures_in(text: str) -> set[str]:
-    return {name for name, _ in procedure_mentions(text)}
+def procedures_in(text: str, words: frozenset[str] | None = None) -> set[str]:
+    return {name for name, _ in procedure_mentions(text, words)}
 
 
 def guideline_drugs(request: str, rule: RuleGrounding) -> set[str]:
@@ -633,6 +642,9 @@ class CaseCues:
         self.spans = spans
         self.starts = [start for start, _ in spans]
         self.known: dict[int, bool] = {}
+        self.joined = "\n".join(sentences)
+        self.joined_words = ascii_words(self.joined)
+        """The sentences joined, and their letter words (ascii_words), read by the drug and procedure checks."""
 
     def about_case(self, index: int) -> bool:
         if index not in self.known:
@@ -673,7 +685,7 @@ def check_drugs(sentences: list[str], cues: CaseCues, grounding: Grounding) -> C
     """A drug the case does not name may appear only where the text speaks of the guideline (its topic's
     drugs) or as not taken ('no trial of gabapentin'), not as taken by the injured worker."""
     named: list[str] = []
-    if grounding.drugs.issuperset(drugs_in("\n".join(sentences))):
+    if grounding.drugs.issuperset(drugs_in(cues.joined, cues.joined_words)):
         return CheckResult(check="drugs", passed=True)  # every drug named anywhere is grounded
     for index, sentence in enumerate(sentences):
         for drug, position in drug_mentions(sentence):
@@ -699,8 +711,7 @@ def check_procedures(sentences: list[str], cues: CaseCues, grounding: Grounding)
     """A procedure the case does not name may not be stated as done or found in this case; it may appear in
     guideline statements, and as absent, proposed or conditional ('no prior physical therapy')."""
     named: list[str] = []
-    joined = "\n".join(sentences)
-    if not procedures_in(joined) - grounding.procedures:
+    if not procedures_in(cues.joined, cues.joined_words) - grounding.procedures:
         return CheckResult(check="procedures", passed=True)
     for index, sentence in enumerate(sentences):
         if not cues.about_case(index):
