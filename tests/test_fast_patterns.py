@@ -181,6 +181,16 @@ def test_verdicts_skip_only_sentences_without_a_word_every_match_holds(monkeypat
     assert [prose.verdicts(sentence) for sentence in sentences] == gated
 
 
+def test_abbreviations_read_backwards_answer_as_the_plain_pattern() -> None:
+    samples = [*_texts(), *(f"See {word}. Then x{word}. {word.upper()}. ({word}." for word in prose.ABBREVIATION_WORDS)]
+    for text in samples:
+        for end in (index + 1 for index, character in enumerate(text) if character in ".!?"):
+            for start in (0, max(0, end - 3)):
+                window = text[max(start, end - prose.ABBREVIATION_WINDOW):end]
+                assert bool(prose.ABBREVIATIONS_REVERSED.match(window[::-1])) == \
+                    bool(prose.ABBREVIATIONS.search(window)), window
+
+
 def test_letter_words_are_the_runs_of_letters() -> None:
     for text in (sample for sample in _texts() if sample.isascii()):
         lowered = text.lower()

@@ -8,8 +8,14 @@ from typing import Literal
 
 from drafter.check.folding import Folded, word_led
 
-ABBREVIATIONS = re.compile(
-    r"\b(?:Dr|Mr|Ms|Mrs|pg|p|pp|vs|e\.g|i\.e|etc|No|approx|Fig|Ch|Sec|al|ed|St|Inc|U\.S|C\.C\.R)\.$", re.I)
+ABBREVIATION_WORDS = ("Dr", "Mr", "Ms", "Mrs", "pg", "p", "pp", "vs", "e.g", "i.e", "etc", "No", "approx", "Fig", "Ch",
+                      "Sec", "al", "ed", "St", "Inc", "U.S", "C.C.R")
+ABBREVIATIONS = re.compile(r"\b(?:" + "|".join(map(re.escape, ABBREVIATION_WORDS)) + r")\.$", re.I)
+"""An abbreviation with its full stop at the end of the text."""
+ABBREVIATIONS_REVERSED = re.compile(r"\.(?:" + "|".join(re.escape(word[::-1]) for word in ABBREVIATION_WORDS) + r")\b",
+                                    re.I)
+"""ABBREVIATIONS read backwards, matched at the start of the reversed text: the same test without trying every
+position of the text (\\b reads the same both ways; the text never ends in a line break, where $ would differ)."""
 ABBREVIATION_WINDOW = 12
 """Characters before a full stop that ABBREVIATIONS reads: its longest word ('approx.') and the character
 before it (for the \\b)."""
@@ -84,7 +90,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in SENTENCE_END.finditer(text):
         end = match.start() + 1
-        if ABBREVIATIONS.search(text[max(start, end - ABBREVIATION_WINDOW):end]):
+        if ABBREVIATIONS_REVERSED.match(text[max(start, end - ABBREVIATION_WINDOW):end][::-1]):
             continue
         spans.append((start, end))
         start = match.end()
