@@ -14,6 +14,7 @@ Each check returns a CheckResult with a stable id:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from drafter.check.checks import (
     CaseCues,
@@ -63,10 +64,17 @@ def without_rule_text(text: str, decision: ItemDecision) -> str:
     """The text with passages copied verbatim from the rule (its guideline summary, its criteria's
     requirements) blanked: they are the rule itself, grounded by definition. Same length as the text."""
     for passage in (decision.guideline_summary, *(result.requirement for result in decision.criteria)):
-        passage = " ".join(passage.split()).rstrip(".")
-        if len(passage) < 40:
-            continue
-        for variant in (passage, passage[0].upper() + passage[1:]):
+        for variant in passage_variants(passage):
             if variant in text:
                 text = text.replace(variant, " " * len(variant))
     return text
+
+
+@lru_cache(maxsize=1024)
+def passage_variants(passage: str) -> tuple[str, ...]:
+    """A rule passage as without_rule_text looks for it (white space collapsed, no final full stop, as written and
+    capitalised); none under 40 characters. The passages are the rules' own: each is read once."""
+    passage = " ".join(passage.split()).rstrip(".")
+    if len(passage) < 40:
+        return ()
+    return passage, passage[0].upper() + passage[1:]
