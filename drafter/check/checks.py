@@ -72,7 +72,7 @@ class CaseGrounding:
     window: tuple[dt.date, dt.date] | None
     spans: frozenset[int]
     """Days from a header date to another case date (elapsed_grounded)."""
-    totals: frozenset[float]
+    course_totals: frozenset[float]
     """Totals of the courses the case writes as frequency x duration: '2x6' and '2 times a week for 6 weeks' are
     12 visits."""
     documented: tuple[tuple[re.Pattern[str], str], ...]
@@ -105,7 +105,7 @@ def case_grounding(summary: CaseSummary, records: Sequence[str]) -> CaseGroundin
         procedures=frozenset(procedures_in(text, words)),
         window=(min(header_dates), max(header_dates)) if header_dates else None,
         spans=frozenset(day_spans(header_dates, dates)),
-        totals=frozenset(numbers.course_totals(text)),
+        course_totals=frozenset(numbers.course_totals(text)),
         documented=tuple(documented_terms(summary)),
     )
     _last_case = (summary, key, grounding)
@@ -166,7 +166,7 @@ class Grounding:
         return cls(
             case_values=case.values | item_values,
             totals=frozenset(request_products(decision.request)),
-            course_totals=case.totals,
+            course_totals=case.course_totals,
             request=decision.request,
             spans=case.spans,
             dates=frozenset(dates),
