@@ -87,12 +87,16 @@ def _template(name: str) -> Template:
 
 
 def _render_template(name: str, determination: Determination, style: LetterStyle) -> str:
+    # What the templates would compute with filters and calls is computed here: jinja's filters and calls cost
+    # several times more than the same Python.
     text = _template(name).render(
         d=determination,
         header_rows=header_rows(determination),
         boilerplate=style.boilerplate or default_boilerplate(),
         organization=style.organization,
-        outcome_label=outcome_label,
+        needs_review=sum(1 for item in determination.items if item.needs_review),
+        items=[(item, outcome_label(item.outcome), not all(check.passed for check in item.checks))
+               for item in determination.items],
     )
     text = "\n".join(line.rstrip() for line in text.splitlines()).strip()
     if "\n\n\n" in text:
