@@ -248,3 +248,15 @@ def test_gated_triggers_find_what_they_find_without_the_gate() -> None:
             finally:
                 trigger._gate = gate
             assert fast == plain, (trigger.regex.pattern[:40], text[:60])
+
+
+def test_sessions_twin_finds_the_visit_counts_of_the_plain_pattern() -> None:
+    """The treatments read visit counts with the twin on the lower-case text of a sentence of an ASCII document."""
+    samples = [*_texts(), "Twelve (12) PT visits, a total of SIX sessions; 3 prior chiro visits left for the Left knee."]
+    for text in (sample for sample in samples if sample.isascii()):
+        lowered = text.lower()
+        assert _spans(P.SESSIONS_FOLDED.lower, lowered) == _spans(P.SESSIONS, text), text[:80]
+        for sentence in T.split_sentences(text)[:40]:
+            twin = P.SESSIONS_FOLDED.lower.finditer(lowered, sentence.start, sentence.end)
+            plain = P.SESSIONS.finditer(text, sentence.start, sentence.end)
+            assert [m.regs for m in twin] == [m.regs for m in plain], sentence.text[:80]

@@ -368,7 +368,7 @@ def _sentence_treatments(d: _Doc, s: Sentence, mentions: list[re.Match[str]]) ->
     history = P.TREATMENT_HISTORY.search(s.text) is not None
     lower = d.scan.lower[s.start:s.end]
     has_counts = "session" in lower or "visit" in lower or "treatments" in lower or "injections" in lower
-    counts = _assign_counts(text, mentions, list(P.SESSIONS.finditer(text, s.start, s.end))) if has_counts else {}
+    counts = _assign_counts(text, mentions, _sessions(d, s)) if has_counts else {}
     courses: list[tuple[int, TreatmentCourse]] = []
     for i, m in enumerate(mentions):
         modality = m.lastgroup or "other"
@@ -410,6 +410,13 @@ def _sentence_treatments(d: _Doc, s: Sentence, mentions: list[re.Match[str]]) ->
                 and P.LIST_GLUE.fullmatch(text, mentions[i].end(), mentions[j].start()):
             course.response = following.response
     return [course for _, course in courses]
+
+
+def _sessions(d: _Doc, s: Sentence) -> list[re.Match[str]]:
+    """The visit counts (P.SESSIONS) in a sentence; on ASCII text, by the lower-case twin in the lower-case text."""
+    if d.scan.ascii:
+        return list(P.SESSIONS_FOLDED.lower.finditer(d.scan.lower, s.start, s.end))
+    return list(P.SESSIONS.finditer(d.text, s.start, s.end))
 
 
 def _own_visits(d: _Doc, mention_sentences: set[int]) -> list[TreatmentCourse]:

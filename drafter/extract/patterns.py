@@ -11,7 +11,7 @@ import re
 import threading
 from collections.abc import Iterator
 
-from drafter.check.folding import UPPER_ESCAPE
+from drafter.check.folding import UPPER_ESCAPE, Folded
 from drafter.extract.text import NUMBER
 from drafter.guidelines.drugs import LEXICON, Drug
 
@@ -383,13 +383,15 @@ TREATMENT_HISTORY = re.compile(
 # "for the left shoulder": a side, not visits left over.
 _SIDE_OF = (r"(?:shoulder|knee|hip|wrist|hand|elbow|ankle|foot|feet|arm|leg|upper|lower|side|thumb|finger|heel"
             r"|lumbar|cervical)")
-SESSIONS = re.compile(
+SESSIONS_FOLDED = Folded(
     rf"\b(?:at least |approximately |about |over |a total of )?(?P<n>{NUMBER})(?:\s*\((?P<digits>\d+)\))?\s+"
     r"(?:(?:prior|previous|completed|additional|total)\s+)?(?:[A-Za-z/-]+\s+){0,3}?(?:sessions?|visits?|treatments"
     r"|injections?|blocks?|shots?)\b"
     rf"(?![^.;,]{{0,40}}\b(?:remaining|left(?!\s+{_SIDE_OF})|pending|requested|authorized|approved|certified)\b)",
-    _I,
 )
+"""Visit counts; on a Scan's lower-case ASCII text the twin (`pick(scan.ascii)`) is several times faster (its groups
+are lower-case: to_int reads number words in any case)."""
+SESSIONS = SESSIONS_FOLDED.pattern
 # Between two items of a plain list: a count, commas, "and" (no verb, no outcome).
 # Visits that can be counted as zero when the records say there were none.
 COUNTABLE = {"physical_therapy", "occupational_therapy", "chiropractic", "acupuncture", "massage", "psychotherapy",
