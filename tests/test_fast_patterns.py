@@ -252,7 +252,7 @@ def test_gated_triggers_find_what_they_find_without_the_gate() -> None:
 
 def test_sessions_twin_finds_the_visit_counts_of_the_plain_pattern() -> None:
     """The treatments read visit counts with the twin on the lower-case text of a sentence of an ASCII document."""
-    samples = [*_texts(), "Twelve (12) PT visits, a total of SIX sessions; 3 prior chiro visits left for the Left knee."]
+    samples = [*_texts(), "Twelve (12) PT visits, a total of SIX sessions; 3 prior chiro visits left for the Left hip."]
     for text in (sample for sample in samples if sample.isascii()):
         lowered = text.lower()
         assert _spans(P.SESSIONS_FOLDED.lower, lowered) == _spans(P.SESSIONS, text), text[:80]
@@ -260,3 +260,27 @@ def test_sessions_twin_finds_the_visit_counts_of_the_plain_pattern() -> None:
             twin = P.SESSIONS_FOLDED.lower.finditer(lowered, sentence.start, sentence.end)
             plain = P.SESSIONS.finditer(text, sentence.start, sentence.end)
             assert [m.regs for m in twin] == [m.regs for m in plain], sentence.text[:80]
+
+
+@pytest.mark.parametrize("name", ["HEDGE", "NOT_DOCUMENTED", "NOT_RECORDED"])
+def test_folded_window_patterns_find_what_the_plain_patterns_find(name: str) -> None:
+    """The extractor searches the window before a term with the folded form's twin (_Doc.before)."""
+    plain, folded = getattr(P, name), getattr(P, f"{name}_FOLDED")
+    samples = [*_texts(), "Not documented: any. Rule-out, possible; vs. r/o. Lack of clear documentation, nor records."]
+    for number, text in enumerate(sample for sample in samples if sample.isascii()):
+        lowered = text.lower()
+        assert _spans(folded.pattern, text) == _spans(plain, text), (name, text[:80])
+        assert _spans(folded.lower, lowered) == _spans(plain, text), (name, text[:80])
+        ends = [match.start() for match in re.finditer(r"\b\w", text)][number % 5::5]  # every fifth word start
+        for end in ends:
+            start = max(0, end - 60)
+            twin, match = folded.lower.search(lowered, start, end), plain.search(text, start, end)
+            assert (twin and twin.regs) == (match and match.regs), (name, text[start:end])
+
+
+def test_reflex_abnormal_twin_finds_what_the_plain_pattern_finds() -> None:
+    """The reflexes' segments are searched with the twin of REFLEX_ABNORMAL_FOLDED when ASCII."""
+    samples = [*_texts(), "Reflexes 1+ at the knee, 0/4 ankle, 3+ biceps, 2+/4 triceps, trace; Asymmetric, AREFLEXIA."]
+    for text in (sample for sample in samples if sample.isascii()):
+        assert _spans(P.REFLEX_ABNORMAL_FOLDED.pattern, text) == _spans(P.REFLEX_ABNORMAL, text), text[:80]
+        assert _spans(P.REFLEX_ABNORMAL_FOLDED.lower, text.lower()) == _spans(P.REFLEX_ABNORMAL, text), text[:80]

@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from drafter.check.folding import Folded
 from drafter.extract import patterns as P
 from drafter.extract.text import (
     DATE,
@@ -110,6 +111,13 @@ class _Doc:
 
     def is_plan(self, s: Sentence) -> bool:
         return s.start in self.plan
+
+    def before(self, folded: Folded, start: int, end: int) -> re.Match[str] | None:
+        """folded.pattern.search(self.text, start, end); on ASCII text, its lower-case twin's search of the
+        lower-case text (same offsets; group strings lower-case)."""
+        if self.scan.ascii:
+            return folded.lower.search(self.scan.lower, start, end)
+        return folded.pattern.search(self.text, start, end)
 
     def evidence(self, start: int, end: int) -> Evidence:
         """Evidence for document.text[start:end], trimmed of surrounding whitespace and trailing commas."""
@@ -376,7 +384,7 @@ def _sentence_treatments(d: _Doc, s: Sentence, mentions: list[re.Match[str]]) ->
         seg_end = mentions[i + 1].start() if i + 1 < len(mentions) else s.end
         negation = P.TREATMENT_NEGATION.search(text, max(seg_start, m.start() - 30), m.start())
         if (negation and modality not in P.COUNTABLE) or (modality == "medication" and not history) or \
-                P.NOT_RECORDED.search(text, max(s.start, m.start() - 60), m.start()):
+                d.before(P.NOT_RECORDED_FOLDED, max(s.start, m.start() - 60), m.start()):
             continue
         count_match = None if negation else counts.get(i)
         if negation:  # "no prior chiropractic care": zero sessions
@@ -578,8 +586,8 @@ def _neuro_findings(d: _Doc) -> list[NeuroFinding]:
         ))
 
     def usable(s: Sentence, start: int) -> bool:
-        return not (d.is_ur(s) or P.HEDGE.search(text, max(s.start, start - 25), start)
-                    or P.NOT_RECORDED.search(text, max(s.start, start - 60), start))
+        return not (d.is_ur(s) or d.before(P.HEDGE_FOLDED, max(s.start, start - 25), start)
+                    or d.before(P.NOT_RECORDED_FOLDED, max(s.start, start - 60), start))
 
     for m in P.NORMAL_LIST.finditer(d.scan):
         s = d.sentence(m.start())
@@ -645,7 +653,9 @@ def _reflexes(d: _Doc, covered: list[tuple[int, int, str]]) -> list[NeuroFinding
         brk = P.REFLEX_SEGMENT_BREAK.search(text, m.end(), s.end)
         right = brk.start() if brk else s.end
         segment = text[left:right]
-        if P.REFLEX_ABNORMAL.search(segment) and not is_negated(text, s, m.start()):
+        abnormal = (P.REFLEX_ABNORMAL_FOLDED.lower.search(segment.lower()) if segment.isascii()
+                    else P.REFLEX_ABNORMAL.search(segment))
+        if abnormal and not is_negated(text, s, m.start()):
             present = True
         elif P.REFLEX_NORMAL.search(segment) or is_negated(text, s, m.start()):
             present = False
@@ -699,8 +709,8 @@ def _red_flags(d: _Doc) -> list[RedFlag]:
     for pattern, kind in P.RED_FLAG_PATTERNS:
         for m in pattern.finditer(d.scan):
             s = d.sentence(m.start())
-            if d.is_ur(s) or P.HEDGE.search(text, max(s.start, m.start() - 40), m.start()) \
-                    or P.NOT_RECORDED.search(text, max(s.start, m.start() - 60), m.start()) \
+            if d.is_ur(s) or d.before(P.HEDGE_FOLDED, max(s.start, m.start() - 40), m.start()) \
+                    or d.before(P.NOT_RECORDED_FOLDED, max(s.start, m.start() - 60), m.start()) \
                     or P.RED_FLAG_NOT_CONDITION.match(text, m.end()):
                 continue
             cue = negation_cue(text, s, m.start())
@@ -733,7 +743,7 @@ def _imaging(d: _Doc) -> list[PriorImaging]:
     found: list[PriorImaging] = []
     for m in P.IMAGING.finditer(d.scan):
         s = d.sentence(m.start())
-        if d.is_ur(s) or d.is_plan(s) or P.HEDGE.search(text, max(s.start, m.start() - 25), m.start()):
+        if d.is_ur(s) or d.is_plan(s) or d.before(P.HEDGE_FOLDED, max(s.start, m.start() - 25), m.start()):
             continue
         left, right = clause_bounds(text, s, m.start(), m.end())
         if P.TREATMENT_NEGATION.search(text, max(s.start, m.start() - 30), m.start()) or \
@@ -837,7 +847,7 @@ def _monitoring(d: _Doc, pain_scores: list[PainScore]) -> list[MonitoringRecord]
             if kind == "aberrant_behavior" and m.group(0).lower().endswith("prescribed") \
                     and not P.DRUG_TEST_CONTEXT.search(s.text):
                 continue  # "not prescribed" is aberrant only of a drug found on a screen
-            not_documented = P.NOT_DOCUMENTED.search(text, max(s.start, m.start() - 60), m.start())
+            not_documented = d.before(P.NOT_DOCUMENTED_FOLDED, max(s.start, m.start() - 60), m.start())
             cue = negation_cue(text, s, m.start())
             start = not_documented.start() if not_documented else (cue.start() if cue else m.start())
             if kind == "side_effects_assessed":
@@ -851,7 +861,7 @@ def _monitoring(d: _Doc, pain_scores: list[PainScore]) -> list[MonitoringRecord]
                                           evidence=d.evidence(start, m.end())))
     for m in P.SIDE_EFFECT_TERMS.finditer(d.scan):
         s = d.sentence(m.start())
-        if d.is_ur(s) or d.is_plan(s) or P.NOT_DOCUMENTED.search(text, max(s.start, m.start() - 60), m.start()):
+        if d.is_ur(s) or d.is_plan(s) or d.before(P.NOT_DOCUMENTED_FOLDED, max(s.start, m.start() - 60), m.start()):
             continue
         cue = negation_cue(text, s, m.start())
         # A denied side effect may follow the sentence naming the drug ("Naproxen 550 mg. No stomach upset.");
@@ -897,7 +907,7 @@ def _surgeries(d: _Doc) -> list[SurgeryRecord]:
             continue
         s = d.sentence(m.start())
         if s.start in d.planted or is_negated(text, s, m.start()) \
-                or P.HEDGE.search(text, max(s.start, m.start() - 25), m.start()):
+                or d.before(P.HEDGE_FOLDED, max(s.start, m.start() - 25), m.start()):
             continue
         before = text[s.start:m.start()]
         if d.is_ur(s) or d.is_plan(s):

@@ -263,6 +263,28 @@ NOT_RECORDED = re.compile(
     r"|mention(?:ed)?|indication)\b[^.;]*$",
     _I,
 )
+
+
+def _word_led_folded(words: tuple[str, ...], rest: str) -> Folded:
+    """Folded form of r"\\b(?:word|...)" + rest, written as one top-level branch per word (the same matches:
+    the branches are tried in the same order), so that its twin opens each branch with the word's first letter
+    (lead_twin) and `re` skips ahead to those letters."""
+    return Folded("|".join(rf"\b{word}{rest}" for word in words))
+
+
+# The folded forms of HEDGE, NOT_DOCUMENTED and NOT_RECORDED, for the short windows before a term (_Doc.before).
+HEDGE_FOLDED = _word_led_folded(
+    ("rule out", "r/o", "to exclude", "evaluate for", "evaluation for", "assess for", "concern for", "possible",
+     "possibly", "probable", "suspected", "suspect", "suspicion", "questionable", "likely",
+     "may (?:have|represent)", r"vs\.?", "versus"), r"\b")
+NOT_DOCUMENTED_FOLDED = _word_led_folded(
+    ("no", "without", "lack of", "lacks", "absence of", "insufficient", "not", "nor"),
+    r"\s+(?:clear\s+|any\s+|objective\s+|recent\s+|further\s+|specific\s+)*(?:documentation|documented|evidence"
+    r"|indication|mention|record|report)s?\b")
+NOT_RECORDED_FOLDED = _word_led_folded(
+    ("no", "without", "lack of", "lacks", "absence of", "insufficient", "not"),
+    r"\s+(?:\w+\s+){0,2}?(?:documentation|documented|mention(?:ed)?|indication)\b[^.;]*$")
+
 # "radiculopathy was not seen": negation after the term.
 # "Cervical radiculopathy is less likely": a hedge after the term.
 POST_HEDGE = re.compile(r"\s*(?:is|was|seems|appears)\s+(?:less likely|unlikely|doubtful|not likely)\b", _I)
@@ -532,6 +554,12 @@ REFLEX_ABNORMAL = re.compile(
     r"|hyporeflexi\w*|areflexi\w*)\b|(?<![\d/])[01]\s*\+(?!\s*/)|\b[01]\s*(?:/|of|out of)\s*4\b|\b[34]\s*\+",
     _I,
 )
+REFLEX_ABNORMAL_FOLDED = Folded(
+    "|".join(rf"\b{word}\b" for word in ("absent", "diminished", "decreased", "hypoactive", "reduced", "hyperactive",
+                                         "brisk", r"asymmetric\w*", "trace", r"hyperreflexi\w*", r"hyporeflexi\w*",
+                                         r"areflexi\w*"))
+    + r"|(?<![\d/])[01]\s*\+(?!\s*/)|\b[01]\s*(?:/|of|out of)\s*4\b|\b[34]\s*\+")
+"""REFLEX_ABNORMAL with one top-level branch per word (the same matches), so that its twin skips to their letters."""
 REFLEX_NORMAL = re.compile(
     r"(?<![\d/])2\s*\+|\b2\s*(?:/|of|out of)\s*4\b|\b(?:normal|symmetric\w*|intact|within normal limits|equal)\b",
     _I,
