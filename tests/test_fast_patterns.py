@@ -284,3 +284,18 @@ def test_reflex_abnormal_twin_finds_what_the_plain_pattern_finds() -> None:
     for text in (sample for sample in samples if sample.isascii()):
         assert _spans(P.REFLEX_ABNORMAL_FOLDED.pattern, text) == _spans(P.REFLEX_ABNORMAL, text), text[:80]
         assert _spans(P.REFLEX_ABNORMAL_FOLDED.lower, text.lower()) == _spans(P.REFLEX_ABNORMAL, text), text[:80]
+
+
+@pytest.mark.parametrize("name", ["POST_HEDGE", "POST_NEGATION", "REFLEX_SEGMENT_BREAK", "REFLEX_NORMAL"])
+def test_neurologic_twins_find_what_the_plain_patterns_find(name: str) -> None:
+    """The findings read these with their folded forms' twins on lower-case ASCII text (_Doc.at, the reflexes)."""
+    plain, folded = getattr(P, name), getattr(P, f"{name}_FOLDED")
+    samples = [*_texts(), "Reflexes 2+ and Symmetric, 2/4 at the knee but Within Normal Limits. It Was Not Seen; is "
+               "unlikely."]
+    for number, text in enumerate(sample for sample in samples if sample.isascii()):
+        lowered = text.lower()
+        assert _spans(folded.pattern, text) == _spans(plain, text), (name, text[:80])
+        assert _spans(folded.lower, lowered) == _spans(plain, text), (name, text[:80])
+        for end in [match.end() for match in re.finditer(r"\w\b", text)][number % 5::5]:  # every fifth word end
+            twin, match = folded.lower.match(lowered, end), plain.match(text, end)
+            assert (twin and twin.regs) == (match and match.regs), (name, text[end:end + 60])

@@ -119,6 +119,12 @@ class _Doc:
             return folded.lower.search(self.scan.lower, start, end)
         return folded.pattern.search(self.text, start, end)
 
+    def at(self, folded: Folded, start: int) -> re.Match[str] | None:
+        """folded.pattern.match(self.text, start); on ASCII text, its lower-case twin's match of the lower-case text."""
+        if self.scan.ascii:
+            return folded.lower.match(self.scan.lower, start)
+        return folded.pattern.match(self.text, start)
+
     def evidence(self, start: int, end: int) -> Evidence:
         """Evidence for document.text[start:end], trimmed of surrounding whitespace and trailing commas."""
         text = self.doc.text
@@ -605,10 +611,10 @@ def _neuro_findings(d: _Doc) -> list[NeuroFinding]:
             s = d.sentence(m.start())
             if not usable(s, m.start()):
                 continue
-            if P.POST_HEDGE.match(text, m.end()):
+            if d.at(P.POST_HEDGE_FOLDED, m.end()):
                 continue
             cue = negation_cue(text, s, m.start()) if present else None
-            post = P.POST_NEGATION.match(text, m.end()) if present and cue is None else None
+            post = d.at(P.POST_NEGATION_FOLDED, m.end()) if present and cue is None else None
             end = post.end() if post else m.end()
             add(kind, present and cue is None and post is None, cue.start() if cue else m.start(), end, s)
     for m in P.RADICULAR_WHEN_DENIED.finditer(d.scan):
@@ -648,16 +654,18 @@ def _reflexes(d: _Doc, covered: list[tuple[int, int, str]]) -> list[NeuroFinding
         if d.is_ur(s) or any(k == "reflex_change" and a <= m.start() < b for a, b, k in covered):
             continue
         left = s.start
-        for br in P.REFLEX_SEGMENT_BREAK.finditer(text, s.start, m.start()):
+        breaks, scanned = P.REFLEX_SEGMENT_BREAK_FOLDED.pick(d.scan.ascii), d.scan.lower if d.scan.ascii else text
+        for br in breaks.finditer(scanned, s.start, m.start()):
             left = br.end()
-        brk = P.REFLEX_SEGMENT_BREAK.search(text, m.end(), s.end)
+        brk = breaks.search(scanned, m.end(), s.end)
         right = brk.start() if brk else s.end
         segment = text[left:right]
         abnormal = (P.REFLEX_ABNORMAL_FOLDED.lower.search(segment.lower()) if segment.isascii()
                     else P.REFLEX_ABNORMAL.search(segment))
         if abnormal and not is_negated(text, s, m.start()):
             present = True
-        elif P.REFLEX_NORMAL.search(segment) or is_negated(text, s, m.start()):
+        elif (P.REFLEX_NORMAL_FOLDED.lower.search(segment.lower()) if segment.isascii()
+              else P.REFLEX_NORMAL.search(segment)) or is_negated(text, s, m.start()):
             present = False
         else:
             continue
@@ -714,7 +722,7 @@ def _red_flags(d: _Doc) -> list[RedFlag]:
                     or P.RED_FLAG_NOT_CONDITION.match(text, m.end()):
                 continue
             cue = negation_cue(text, s, m.start())
-            post = P.POST_NEGATION.match(text, m.end()) if cue is None else None
+            post = d.at(P.POST_NEGATION_FOLDED, m.end()) if cue is None else None
             if post:
                 found.append(RedFlag(flag=kind, present=False,  # type: ignore[arg-type]
                                      evidence=d.evidence(m.start(), post.end())))

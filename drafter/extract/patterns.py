@@ -288,11 +288,11 @@ NOT_RECORDED_FOLDED = _word_led_folded(
 # "radiculopathy was not seen": negation after the term.
 # "Cervical radiculopathy is less likely": a hedge after the term.
 POST_HEDGE = re.compile(r"\s*(?:is|was|seems|appears)\s+(?:less likely|unlikely|doubtful|not likely)\b", _I)
-POST_NEGATION = re.compile(
+POST_NEGATION_FOLDED = Folded(
     r"\s*(?:was|were|is|are|has been|have been)\s+(?:not\s+(?:seen|noted|present|found|appreciated|identified"
-    r"|documented|detected|elicited|reported)|absent|negative|denied)\b",
-    _I,
-)
+    r"|documented|detected|elicited|reported)|absent|negative|denied)\b")
+POST_NEGATION = POST_NEGATION_FOLDED.pattern
+POST_HEDGE_FOLDED = Folded(POST_HEDGE.pattern)
 
 # ---------------------------------------------------------------------------------------------
 # claimant
@@ -548,7 +548,8 @@ STRENGTH_LABEL = re.compile(r"\b(?:motor|strength|power|weakness|grip|flexion|ex
 STRENGTH_GRADE = Trigger(r"([0-5])(?<!\w[0-5])\s*([+-])?\s*(?:/|out of|of)\s*5\b", ("/5", "/ 5", "of 5"),
                          anchored=False)
 REFLEX = Trigger(r"\breflex(?:es)?\b|\bDTRs?\b|\bjerks?\b", "reflex|dtr|jerk")
-REFLEX_SEGMENT_BREAK = re.compile(r"[,;]|\.(?:\s|$)|\bbut\b", _I)
+REFLEX_SEGMENT_BREAK_FOLDED = Folded(r"[,;]|\.(?:\s|$)|\bbut\b")
+REFLEX_SEGMENT_BREAK = REFLEX_SEGMENT_BREAK_FOLDED.pattern
 REFLEX_ABNORMAL = re.compile(
     r"\b(?:absent|diminished|decreased|hypoactive|reduced|hyperactive|brisk|asymmetric\w*|trace|hyperreflexi\w*"
     r"|hyporeflexi\w*|areflexi\w*)\b|(?<![\d/])[01]\s*\+(?!\s*/)|\b[01]\s*(?:/|of|out of)\s*4\b|\b[34]\s*\+",
@@ -564,6 +565,10 @@ REFLEX_NORMAL = re.compile(
     r"(?<![\d/])2\s*\+|\b2\s*(?:/|of|out of)\s*4\b|\b(?:normal|symmetric\w*|intact|within normal limits|equal)\b",
     _I,
 )
+REFLEX_NORMAL_FOLDED = Folded(r"(?<![\d/])2\s*\+|\b2\s*(?:/|of|out of)\s*4\b|"
+                              + "|".join(rf"\b{word}\b" for word in ("normal", r"symmetric\w*", "intact",
+                                                                     "within normal limits", "equal")))
+"""REFLEX_NORMAL with one top-level branch per word (the same matches), so that its twin skips to their letters."""
 SLR = Trigger(r"\bstraight[- ]leg[- ]rais(?:e|ing)(?:\s+(?:test|testing|sign|exam(?:ination)?))?|(?-i:\bSLR\b)"
               r"|\bLas[eè]gue'?s?(?: sign| test)?", "straight|slr|las")
 POSITIVE = re.compile(r"\bpositive\b|\(\+\)|\+", _I)
