@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from drafter.check.folding import Folded
+from drafter.check.folding import Folded, fold
 from drafter.extract import patterns as P
 from drafter.extract.text import (
     DATE,
@@ -660,12 +660,10 @@ def _reflexes(d: _Doc, covered: list[tuple[int, int, str]]) -> list[NeuroFinding
         brk = breaks.search(scanned, m.end(), s.end)
         right = brk.start() if brk else s.end
         segment = text[left:right]
-        abnormal = (P.REFLEX_ABNORMAL_FOLDED.lower.search(segment.lower()) if segment.isascii()
-                    else P.REFLEX_ABNORMAL.search(segment))
-        if abnormal and not is_negated(text, s, m.start()):
+        searched, folded = fold(segment)
+        if P.REFLEX_ABNORMAL_FOLDED.pick(folded).search(searched) and not is_negated(text, s, m.start()):
             present = True
-        elif (P.REFLEX_NORMAL_FOLDED.lower.search(segment.lower()) if segment.isascii()
-              else P.REFLEX_NORMAL.search(segment)) or is_negated(text, s, m.start()):
+        elif P.REFLEX_NORMAL_FOLDED.pick(folded).search(searched) or is_negated(text, s, m.start()):
             present = False
         else:
             continue
