@@ -88,7 +88,7 @@ def case_grounding(summary: CaseSummary, records: Sequence[str]) -> CaseGroundin
     key = tuple(records)
     if _last_case is not None and _last_case[0] is summary and _last_case[1] == key:
         return _last_case[2]
-    text = "\n".join([*records, *fact_texts(summary)])
+    text = "\n".join(dict.fromkeys([*records, *fact_texts(summary)]))  # each distinct text once
     values, found_dates, levels = numbers.stated_values(text)
     words = ascii_words(text)
     dates: set[object] = {value for _, value in found_dates} | set(summary_dates(summary))
