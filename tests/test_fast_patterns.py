@@ -191,6 +191,16 @@ def test_abbreviations_read_backwards_answer_as_the_plain_pattern() -> None:
                     bool(prose.ABBREVIATIONS.search(window)), window
 
 
+def test_sentence_ends_skipped_by_the_last_letter_are_never_abbreviations() -> None:
+    """Every character the case-insensitive ABBREVIATIONS accepts before its full stop passes the cheap gate."""
+    for code in range(0x3000):
+        character = chr(code)
+        if any(prose.ABBREVIATIONS.search(f"{word[:-1]}{character}.") for word in prose.ABBREVIATION_WORDS):
+            assert character in prose.ABBREVIATION_ENDS, hex(code)
+    assert prose.split_sentences("Seen by Dr. Lee on review. Then approx. two weeks passed. Pain is 5/10.") == \
+        ["Seen by Dr. Lee on review.", "Then approx. two weeks passed.", "Pain is 5/10."]
+
+
 def test_letter_words_are_the_runs_of_letters() -> None:
     for text in (sample for sample in _texts() if sample.isascii()):
         lowered = text.lower()

@@ -16,6 +16,9 @@ ABBREVIATIONS_REVERSED = re.compile(r"\.(?:" + "|".join(re.escape(word[::-1]) fo
                                     re.I)
 """ABBREVIATIONS read backwards, matched at the start of the reversed text: the same test without trying every
 position of the text (\\b reads the same both ways; the text never ends in a line break, where $ would differ)."""
+ABBREVIATION_ENDS = frozenset("".join(word[-1].lower() + word[-1].upper() for word in ABBREVIATION_WORDS) + "\u017f")
+"""The characters that may stand before the full stop of an ABBREVIATIONS match (case-insensitively: the long s
+matches 's'): a sentence ending in any other, as most do, is not searched."""
 ABBREVIATION_WINDOW = 12
 """Characters before a full stop that ABBREVIATIONS reads: its longest word ('approx.') and the character
 before it (for the \\b)."""
@@ -90,7 +93,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in SENTENCE_END.finditer(text):
         end = match.start() + 1
-        if ABBREVIATIONS_REVERSED.match(text[max(start, end - ABBREVIATION_WINDOW):end][::-1]):
+        if text[end - 2] in ABBREVIATION_ENDS and text[end - 1] == "." \
+                and ABBREVIATIONS_REVERSED.match(text[max(start, end - ABBREVIATION_WINDOW):end][::-1]):
             continue
         spans.append((start, end))
         start = match.end()
