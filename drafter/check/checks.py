@@ -576,15 +576,15 @@ UNIT_AFTER_YEAR = re.compile(r"\s*(?:mg|mcg|g|ml|%|visits|sessions)\b", re.I)
 
 
 def check_numbers(text: str, cues: CaseCues, grounding: Grounding) -> CheckResult:
-    cleared = numbers.clear_references(text)
+    cleared, words = numbers.clear_references_with_words(text)
     ungrounded: list[str] = []
-    dates, cleared = numbers.find_dates(cleared)
+    dates, cleared = numbers.find_dates(cleared, words)
     for written, value in dates:
         if not grounding.date_grounded(value):
             ungrounded.append(written)
     levels, cleared = numbers.find_levels(cleared)
     ungrounded.extend(sorted(level for level in levels if level not in grounding.levels))
-    for match in numbers.YEAR.pick(cleared).finditer(cleared):
+    for match in numbers.year_matches(cleared):
         year = int(match.group(1))
         following = cleared[match.end():match.end() + 12]
         if UNIT_AFTER_YEAR.match(following):
@@ -594,7 +594,7 @@ def check_numbers(text: str, cues: CaseCues, grounding: Grounding) -> CheckResul
             ungrounded.append(match.group(0))
         cleared = numbers.blank(cleared, match.start(), match.end())
     restated = restated_request(grounding.request, text)
-    for quantity in numbers.find_quantities(cleared):
+    for quantity in numbers.find_quantities(cleared, words):
         in_request = any(start <= quantity.start < end for start, end in restated)
 
         def case_claim(quantity: numbers.Quantity = quantity, in_request: bool = in_request) -> bool:

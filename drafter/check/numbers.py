@@ -48,31 +48,37 @@ PERIODS = {"week": "per_week", "wk": "per_week", "day": "per_day", "dai": "per_d
 DIGITS = tuple("0123456789")
 # References that are not claims about the case: (lower-case substrings one of which must occur, or as a string:
 # its first character followed by one of the others; pattern; lower-case needles every match starts with, or ()
-# when a match may start elsewhere).
+# when a match may start elsewhere; words one of which every match of the pattern on lower-case ASCII text holds as a
+# whole run of letters, or None).
 REFERENCE_PARTS = (
     (("page", "pg", "p."), r"\b(?:pages?|pgs?\.?|p\.|pp\.)\s*\d+(?:\s*(?:-|–|to|and|,)\s*\d+)*",
-     ("page", "pg", "p.", "pp.")),
+     ("page", "pg", "p.", "pp."), frozenset({"page", "pages", "pg", "pgs", "p", "pp"})),
     (("table", "figure", "chapter", "ch.", "section", "appendix", "box", "step", "grade", "type", "class", "phase",
       "level"),
      r"\b(?:tables?|figures?|chapters?|ch\.|sections?|appendix|box|step|grade|type|class|phase|level)\s+"
      r"[IVX\d]+[A-Z]?(?:\s*[-.–]\s*\d+)*(?:\([a-z0-9]+\))*|\b(?:stage|grade|type)\s+[IVX]+\b",
      ("table", "figure", "chapter", "ch.", "section", "appendix", "box", "step", "grade", "type", "class", "phase",
-      "level", "stage")),
-    (("§",), r"§+\s*[\d.]+(?:\([a-z0-9]+\))*", ()),
-    (("97",), r"\b97\d\d(?:\.\d+)+(?:\s*\([a-z0-9]+\))*(?:\s*(?:-|–|to|through)\s*97\d\d(?:\.\d+)+)?", ("97",)),
+      "level", "stage"),
+     frozenset({"table", "tables", "figure", "figures", "chapter", "chapters", "ch", "section", "sections",
+                "appendix", "box", "step", "grade", "type", "class", "phase", "level", "stage"})),
+    (("§",), r"§+\s*[\d.]+(?:\([a-z0-9]+\))*", (), None),
+    (("97",), r"\b97\d\d(?:\.\d+)+(?:\s*\([a-z0-9]+\))*(?:\s*(?:-|–|to|through)\s*97\d\d(?:\.\d+)+)?", ("97",), None),
     (("labor", "lc", "ccr", "c.c.r", "title"),
      r"\b(?:labor\s+code|LC|CCR|C\.C\.R\.|title)\s*(?:section\s*)?\d+(?:\.\d+)*(?:\([a-z0-9]+\))*"
-     r"|\b\d+\s*(?:CCR|C\.C\.R\.)", ("labor", "lc", "ccr", "c.c.r.", "title", *DIGITS)),
+     r"|\b\d+\s*(?:CCR|C\.C\.R\.)", ("labor", "lc", "ccr", "c.c.r.", "title", *DIGITS), None),
     (("(",), r"\((?:\d{1,2}|[a-z]{1,2})\)"
-             r"|\((?:[A-Za-z][A-Za-z'.&-]*(?:\s+[A-Za-z][A-Za-z'.&-]*){0,3},?\s+(?:19|20)\d\d[a-z]?(?:;\s*)?)+\)", ()),
+             r"|\((?:[A-Za-z][A-Za-z'.&-]*(?:\s+[A-Za-z][A-Za-z'.&-]*){0,3},?\s+(?:19|20)\d\d[a-z]?(?:;\s*)?)+\)",
+     (), None),
     (("cpt", "icd", "hcpcs"), r"\b(?:CPT|ICD(?:-?\d+)?(?:-CM)?|HCPCS)\s*(?:code\s*)?[A-Z]?\d[\w.]*",
-     ("cpt", "icd", "hcpcs")),
-    (("st ed", "nd ed", "rd ed", "th ed"), r"\b\d+(?:st|nd|rd|th)\s+ed(?:ition|\.)?", DIGITS),
-    (("dsm",), r"\bDSM[-\s]?(?:IV|5|V)(?:-TR)?", ("dsm",)),
-    ("-0123456789", r"\b[A-Z]{1,4}-\d{2,3}\b", ()),
-    (("[",), r"\[\d+(?:\s*[-,–]\s*\d+)*\]", ()),
-    (("edition", "revision", "update"), r"\b(?:19|20)\d\d\s+(?:edition|revision|update)\b", ("19", "20")),
-    (".0123456789", r"\b\d+(?:\.\d+){2,}\b", DIGITS),
+     ("cpt", "icd", "hcpcs"), None),
+    (("st ed", "nd ed", "rd ed", "th ed"), r"\b\d+(?:st|nd|rd|th)\s+ed(?:ition|\.)?", DIGITS,
+     frozenset({"st", "nd", "rd", "th"})),
+    (("dsm",), r"\bDSM[-\s]?(?:IV|5|V)(?:-TR)?", ("dsm",), None),
+    ("-0123456789", r"\b[A-Z]{1,4}-\d{2,3}\b", (), None),
+    (("[",), r"\[\d+(?:\s*[-,–]\s*\d+)*\]", (), None),
+    (("edition", "revision", "update"), r"\b(?:19|20)\d\d\s+(?:edition|revision|update)\b", ("19", "20"),
+     frozenset({"edition", "revision", "update"})),
+    (".0123456789", r"\b\d+(?:\.\d+){2,}\b", DIGITS, None),
 )
 
 
@@ -84,21 +90,50 @@ def _gate(triggers: tuple[str, ...] | str) -> Callable[[str], object]:
     return lambda lowered: any(map(lowered.__contains__, triggers))
 
 
-REFERENCES = tuple((_gate(triggers), Folded(pattern), starts) for triggers, pattern, starts in REFERENCE_PARTS)
+REFERENCES = tuple((_gate(triggers), Folded(pattern), starts, words)
+                   for triggers, pattern, starts, words in REFERENCE_PARTS)
 
 
 def clear_references(text: str) -> str:
     """The text with page, table, chapter, regulation and literature references blanked (same length)."""
+    return clear_references_with_words(text)[0]
+
+
+def clear_references_with_words(text: str) -> tuple[str, frozenset[str] | None]:
+    """clear_references, and for ASCII text a set holding every run of letters of the cleared text (None for
+    other text), for the word tests of find_dates, find_quantities and all_values.
+
+    The set is letter_words of the text, computed once and first read by the references' word tests (one set look-up
+    each instead of several substring searches): a part whose words are not among the runs cannot match. It stays
+    valid while blanking a reference removes whole runs only; when a blanked span cuts a run (a reference may end
+    inside a word: 'Table 2a' of 'Table 2abc'), it is computed again from the blanked text."""
     lowered = text.lower()
     searched, folded = (lowered, True) if text.isascii() else (text, False)  # fold(), lower() done
-    for gate, pattern, starts in REFERENCES:
+    words = letter_words(lowered) if folded else None
+    for gate, pattern, starts, openings in REFERENCES:
+        if words is not None and openings is not None and openings.isdisjoint(words):
+            continue  # no run of letters a match holds: the pattern cannot match
         if gate(lowered):
             matches = (needle_finditer(pattern.lower, searched, searched, starts) if folded and starts
                        else pattern.pick(folded).finditer(searched))
             spans = [match.span() for match in matches]
             text = blank_spans(text, spans)
-            searched = blank_spans(searched, spans) if folded else text
-    return text
+            if folded:
+                blanked = blank_spans(searched, spans)
+                if cuts_runs(searched, spans):
+                    words = letter_words(blanked)
+                searched = blanked
+            else:
+                searched = text
+    return text, words
+
+
+def cuts_runs(lowered: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether blanking a span of lower-case ASCII text would leave part of a run of letters (a span starting or
+    ending inside a run); blanking spans that do not, removes whole runs and leaves the others as they are."""
+    size = len(lowered)
+    return any((start > 0 and lowered[start - 1:start + 1].isalpha())
+               or (end < size and lowered[end - 1:end + 1].isalpha()) for start, end in spans)
 
 
 def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -122,13 +157,28 @@ MONTH_NAMES = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
                r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 WORD_DATE = AsciiTwin(rf"\b({MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
 MONTH_YEAR = AsciiTwin(rf"\b({MONTH_NAMES})\.?,?\s+(?:of\s+)?(\d{{4}})\b", re.I)
-DIGIT_DATE_HINT = AsciiTwin(r"\d[/-]\d")
+DIGIT_DATE_HINT = AsciiTwin(r"[/-](?<=\d[/-])\d")
+"""A digit, a slash or dash, a digit: held by every ISO_DATE and NUMERIC_DATE match (found with `occurs`)."""
 MONTH_PATTERNS = [WORD_DATE, MONTH_YEAR]
 MONTH_HINTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTH_WORDS = frozenset({"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
                          "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
                          "november", "dec", "december"})
 YEAR = AsciiTwin(r"((?:1(?<!\w1)9[5-9]|2(?<!\w2)0[0-4])\d)\b")
+
+
+def year_matches(text: str) -> list[re.Match[str]]:
+    """YEAR's matches in the text, as finditer finds them: each starts with '19' or '20', so needle_finditer tries
+    the pattern only where those occur (a substring search is several times cheaper than the pattern's scan,
+    which tests every character against its opening digits; the needles have no letters to fold)."""
+    return needle_finditer(YEAR.pick(text), text, text, ("19", "20"))
+
+
+def occurs(pattern: AsciiTwin, text: str, needles: tuple[str, ...]) -> bool:
+    """Whether the pattern matches somewhere in the text, every match of it opening with one of the (case-sensitive)
+    needles: tried only where a needle occurs, found by str.find (a fast scan for one character), far cheaper than
+    a regex scan testing every character when the needles are rare."""
+    return bool(needle_finditer(pattern.pick(text), text, text, needles))
 NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 LEADING_NUMBER = r"\d(?<![\w.]\d)\d*(?:,\d{3})*(?:\.\d+)?"
 """NUMBER not preceded by a word character or a full stop (the lookbehind after the first digit)."""
@@ -168,21 +218,33 @@ SPELLED = frozenset(NUMBER_WORDS) - {"a", "an", "single"}
 SPELLED_WORD = whole_word_of(SPELLED, "a-z")
 
 
-def names_month(text: str) -> bool:
+def names_month(text: str, words: frozenset[str] | None = None) -> bool:
     """Whether WORD_DATE or MONTH_YEAR can match: a month they name is a whole word. In ASCII text, a cheap test
-    of the words; other text (where case-insensitive matching goes beyond lower()) is tested by substrings."""
-    lowered = text.lower()
+    of the words; other text (where case-insensitive matching goes beyond lower()) is tested by substrings.
+    `words`: None, or for ASCII text a set holding every run of letters of it (see read_words)."""
     if text.isascii():
-        return not MONTH_WORDS.isdisjoint(letter_words(lowered))
+        return not MONTH_WORDS.isdisjoint(read_words(text, words))
+    lowered = text.lower()
     return any(month in lowered for month in MONTH_HINTS)
 
 
-def spells_numbers(text: str) -> bool:
-    """Whether the text writes any number in words (a cheap test before the slower word-number patterns)."""
-    lowered = text.lower()
+def spells_numbers(text: str, words: frozenset[str] | None = None) -> bool:
+    """Whether the text writes any number in words (a cheap test before the slower word-number patterns).
+    `words`: None, or for ASCII text a set holding every run of letters of it (see read_words)."""
     if text.isascii():
-        return not SPELLED.isdisjoint(letter_words(lowered))
-    return SPELLED_WORD.search(lowered) is not None
+        return not SPELLED.isdisjoint(read_words(text, words))
+    return SPELLED_WORD.search(text.lower()) is not None
+
+
+def read_words(text: str, words: frozenset[str] | None) -> frozenset[str]:
+    """`words` if given, else letter_words of the (ASCII) text.
+
+    A caller passes the set clear_references_with_words gave for the text before dates, levels, years and
+    quantities were blanked from it: those spans open after and close before a word boundary (each pattern opens
+    with a boundary or a lookbehind on \\w and closes on a boundary, a digit or a lookahead), so blanking them
+    removes whole runs of letters and the set still holds every run. More words than the text holds only make a test
+    answer yes where the slower way finds nothing more (a month pattern, the word-number pattern): the same result."""
+    return words if words is not None else letter_words(text.lower())
 
 
 FILLER_WORDS = frozenset({"additional", "more", "prior", "further", "previous", "physical", "therapy",
@@ -193,6 +255,16 @@ SCORE = AsciiTwin(rf"({LEADING_DIGITS}(?:\.\d+)?)([+-]?)\s*/\s*10\b")
 GRADE = AsciiTwin(rf"{LEADING_DIGITS}[+-]?\s*/\s*[45]\b")
 STRENGTH = AsciiTwin(rf"{LEADING_DIGITS}(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+(?![\d.])")
 TIMES = AsciiTwin(rf"({LEADING_DIGITS})\s*[x×]\s*(\d+)\b", re.I)
+SLASH_DIGIT = AsciiTwin(r"/\s*\d")
+"""Held by every SCORE, GRADE and STRENGTH match: a slash followed (after spaces) by a digit."""
+TIMES_SIGN = AsciiTwin(r"[xX×]\s*\d")
+"""Held by every TIMES match: its sign (IGNORECASE folds no other character to x, X or ×) followed (after spaces)
+by a digit."""
+
+
+def times_signed(text: str) -> bool:
+    """Whether TIMES can match the text: a test at each x, X or × before its scan of the whole text."""
+    return occurs(TIMES_SIGN, text, ("x", "X", "×"))
 
 
 DECIMAL_NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -247,8 +319,10 @@ def two_digit_year(year: int) -> int:
     return year + 2000 if year < 100 else year
 
 
-def find_dates(text: str) -> tuple[list[tuple[str, dt.date | tuple[int, int]]], str]:
-    """Dates in the text (exact dates or (year, month)) and the text with them blanked out."""
+def find_dates(text: str, words: frozenset[str] | None = None) -> tuple[list[tuple[str, dt.date | tuple[int, int]]],
+                                                                       str]:
+    """Dates in the text (exact dates or (year, month)) and the text with them blanked out. `words`: see
+    read_words."""
     found: list[tuple[str, dt.date | tuple[int, int]]] = []
 
     def collect(match: re.Match[str], pattern: AsciiTwin) -> bool:
@@ -266,8 +340,8 @@ def find_dates(text: str) -> tuple[list[tuple[str, dt.date | tuple[int, int]]], 
             else pattern.ascii.finditer(text)
         return blank_spans(text, [match.span() for match in matches if collect(match, pattern)])
 
-    patterns = [ISO_DATE, NUMERIC_DATE] if DIGIT_DATE_HINT.pick(text).search(text) else []
-    if names_month(text):
+    patterns = [ISO_DATE, NUMERIC_DATE] if occurs(DIGIT_DATE_HINT, text, ("/", "-")) else []
+    if names_month(text, words):
         patterns += MONTH_PATTERNS
     for pattern in patterns:
         text = blank_dates(pattern, text)
@@ -308,10 +382,10 @@ def find_levels(text: str) -> tuple[set[str], str]:
     return levels, text
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """Numeric claims in text already cleared of references, dates and levels."""
+def find_quantities(text: str, words: frozenset[str] | None = None) -> list[Quantity]:
+    """Numeric claims in text already cleared of references, dates and levels. `words`: see read_words."""
     quantities: list[Quantity] = []
-    slashed = "/" in text  # scores, grades and strengths are written with a slash
+    slashed = occurs(SLASH_DIGIT, text, ("/",))  # scores, grades and strengths: a slash, then a digit
     for match in SCORE.pick(text).finditer(text) if slashed else ():
         quantities.append(Quantity(match.group(0), float(match.group(1)), None, "score", match.start()))
         text = blank(text, match.start(), match.end())
@@ -321,12 +395,11 @@ def find_quantities(text: str) -> list[Quantity]:
         for part in DECIMAL_NUMBER.findall(match.group(0)):
             quantities.append(Quantity(match.group(0), float(part), None, "mg", match.start()))
         text = blank(text, match.start(), match.end())
-    times = "x" in text or "X" in text or "×" in text
-    for match in TIMES.pick(text).finditer(text) if times else ():
+    for match in TIMES.pick(text).finditer(text) if times_signed(text) else ():
         quantities.append(Quantity(match.group(0), float(match.group(1)), None, "per_week", match.start()))
         quantities.append(Quantity(match.group(0), float(match.group(2)), None, "week", match.start()))
         text = blank(text, match.start(), match.end())
-    if spells_numbers(text):  # the word-number pattern, on the lower-cased twin of ASCII text
+    if spells_numbers(text, words):  # the word-number pattern, on the lower-cased twin of ASCII text
         searched, folded = fold(text)
         matches = QUANTITY.pick(folded).finditer(searched)
     else:
@@ -361,7 +434,7 @@ DECIMAL_PART = AsciiTwin(r"(?<=\D)\.(\d+)")
 def course_totals(text: str) -> set[float]:
     """The visits of each course the text writes as frequency x duration ('2x6', '3 times a week for 4 weeks')."""
     totals = set()
-    if "x" in text or "X" in text or "×" in text:
+    if times_signed(text):
         totals.update(float(match.group(1)) * float(match.group(2)) for match in TIMES.pick(text).finditer(text))
     if "week" in text.lower():
         for match in COURSE.pick(text).finditer(text):
@@ -371,11 +444,12 @@ def course_totals(text: str) -> set[float]:
     return totals
 
 
-def all_values(text: str) -> set[float]:
-    """Every number a grounding text states, in digits or words, with range ends and 'NxM' products."""
+def all_values(text: str, words: frozenset[str] | None = None) -> set[float]:
+    """Every number a grounding text states, in digits or words, with range ends and 'NxM' products. `words`: see
+    read_words."""
     # digits: word_value's float
     values = {float(token.replace(",", "")) for token in VALUE_DIGITS.pick(text).findall(text)}
-    if spells_numbers(text):  # the word-number pattern, on the lower-cased twin of ASCII text
+    if spells_numbers(text, words):  # the word-number pattern, on the lower-cased twin of ASCII text
         searched, folded = fold(text)
         for match in VALUE_WORDS.pick(folded).finditer(searched):
             token = match.group(0)
@@ -389,7 +463,7 @@ def all_values(text: str) -> set[float]:
 
 def stated_values(text: str) -> tuple[set[float], list[tuple[str, dt.date | tuple[int, int]]], set[str]]:
     """What a grounding text states: its quantities (dates, levels and references excluded), dates, levels."""
-    text = clear_references(text)
-    dates, text = find_dates(text)
+    text, words = clear_references_with_words(text)
+    dates, text = find_dates(text, words)
     levels, text = find_levels(text)
-    return all_values(text), dates, levels
+    return all_values(text, words), dates, levels
