@@ -146,6 +146,19 @@ def test_scan_hits_at_the_edges_of_words_and_text() -> None:
             assert scan.hits(trigger._slot) == plain, (trigger.regex.pattern[:40], text)
 
 
+def test_needle_trie_matches_the_longest_needle_beginning_there() -> None:
+    """The index's trie finds, at each position, the longest needle that begins there (so that the needles it
+    begins with give every Trigger hit there): needles inside needles, ending in a space or a hyphen."""
+    needles = {"no", "no ", "not", "non", "non-certif", "none", "nor", "x-ray", "x-", "xray", "to ", "to", "t"}
+    trie = re.compile(P._longest_first(needles))
+    for text in ["no", "nonce", "non-certified", "not", "no doubt", "north", "x-rays", "xrays", "x-y", "to be", "tone",
+                 "tz", "n", "", "q", *(text.lower() for text in SYNTHETIC)]:
+        for start in range(len(text) + 1):
+            longest = max((needle for needle in needles if text.startswith(needle, start)), key=len, default=None)
+            found = trie.match(text, start)
+            assert (found and found.group(0)) == longest, (text, start)
+
+
 @pytest.mark.parametrize(("words", "test"), [(numbers.MONTH_WORDS, numbers.names_month),
                                              (numbers.SPELLED, numbers.spells_numbers)])
 def test_word_gates_answer_as_a_test_of_every_word(words: frozenset[str], test) -> None:  # noqa: ANN001

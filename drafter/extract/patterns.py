@@ -42,69 +42,68 @@ class Scan:
 _ANCHORED: list[Trigger] = []
 """Every anchored Trigger (without a window), its index its slot."""
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-
-Entries = list[tuple[int, tuple[str, ...] | None]]
-"""(slot, the slot's needles that begin with the key, or None: a needle is the key itself, every word start
-there is a hit)."""
+_Trie = dict[str, "_Trie"]
 
 
 class _NeedleIndex:
-    """The needles of the first `size` anchored Triggers, by the first two or three characters they begin with.
+    """The needles of the first `size` anchored Triggers, in one pattern, and the Triggers each needle hits.
 
     `finder` runs on the text after a space (so that a word at the start has a character before it). It matches
     the character before each word start where some needle begins, so that Python visits only the word starts that
     are a hit of some Trigger (a third of them) instead of every word, and `re` skips ahead to the characters that
-    are not [a-z0-9] (a fifth of the text) instead of trying every letter. The match is that character and the
-    word's first: the rest is a lookahead, so a match never swallows the character before the next word. The
-    index then tells which Triggers' needles begin there.
+    are not [a-z0-9] (a fifth of the text) instead of trying every letter. The rest is a lookahead, so a match never
+    swallows the character before the next word; it captures the longest needle beginning there. The needles that
+    begin at a word start are prefixes of the text there, so prefixes of the longest one: `slots` gives, for each
+    needle, the Triggers that have it or a needle it begins with, one look-up per word start.
     """
 
     def __init__(self, size: int):
         self.size = size
-        by_two: dict[str, Entries] = {}
-        longer: dict[str, Entries] = {}
-        for slot, trigger in enumerate(_ANCHORED[:size]):
-            for prefix, needles in trigger._by_prefix.items():
-                if needles is None:
-                    by_two.setdefault(prefix, []).append((slot, None))
-                    continue
-                by_head: dict[str, tuple[str, ...]] = {}
-                for needle in needles:  # each longer than its two-character prefix
-                    by_head[needle[:3]] = (*by_head.get(needle[:3], ()), needle)
-                for head, heads_needles in by_head.items():
-                    longer.setdefault(head, []).append((slot, None if head in heads_needles else heads_needles))
-        self.by_two = by_two
-        # A three-character key carries the entries of its first two characters too: one look-up per word start.
-        self.by_three = {head: by_two.get(head[:2], []) + entries for head, entries in longer.items()}
-        self.finder = self._finder()
-
-    def _finder(self) -> re.Pattern[str]:
-        rests: dict[str, set[str]] = {}  # first character -> the rest of each needle that begins with it
-        for trigger in _ANCHORED[:self.size]:
-            for needle in trigger.needles:
-                rests.setdefault(needle[0], set()).add(needle[1:])
-        branches = []
-        for first, tails in sorted(rests.items()):
-            if first not in _WORD_CHARS:  # a word never starts there
-                continue
-            kept: list[str] = []  # a needle that begins with a shorter one adds nothing to the lookahead
-            for tail in sorted(tails, key=len):
-                if not tail.startswith(tuple(kept)):
-                    kept.append(tail)
-            branches.append(f"{re.escape(first)}(?={'|'.join(map(re.escape, kept))})")
-        return re.compile(f"[^a-z0-9](?:{'|'.join(branches) or '(?!)'})")
+        triggers = _ANCHORED[:size]
+        needles = {needle for trigger in triggers for needle in trigger.needles if needle[0] in _WORD_CHARS}
+        self.slots = {needle: tuple(slot for slot, trigger in enumerate(triggers) if needle.startswith(trigger.needles))
+                      for needle in needles}
+        self.finder = re.compile(f"[^a-z0-9](?=({_longest_first(needles) or '(?!)'}))")
 
     def collect(self, lower: str) -> list[list[int]]:
         """Scan.hits of the indexed Triggers, by slot, in the lower-case text."""
         hits: list[list[int]] = [[] for _ in range(self.size)]
-        startswith, by_three, by_two = lower.startswith, self.by_three.get, self.by_two.__getitem__
+        slots = self.slots
         for word in self.finder.finditer(" " + lower):
             pos = word.start()  # the word's start in `lower`
-            head = lower[pos:pos + 3]
-            for slot, needles in by_three(head) or by_two(head[:2]):
-                if needles is None or startswith(needles, pos):
-                    hits[slot].append(pos)
+            for slot in slots[word.group(1)]:
+                hits[slot].append(pos)
         return hits
+
+
+def _longest_first(words: set[str]) -> str:
+    """A pattern source matching, where it is tried, the longest of the words that begins there: a trie of the
+    words. The branches of a node begin with different characters, so at most one of them goes on; a word that
+    ends at a node makes the branches after it an optional (greedy) group, tried before the word alone."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for character in word:
+            node = node.setdefault(character, {})
+        node[""] = {}  # a word ends here
+    return _trie_source(trie)
+
+
+def _trie_source(node: _Trie) -> str:
+    branches = []
+    for character, child in sorted(node.items()):
+        if not character:
+            continue
+        run = re.escape(character)
+        while len(child) == 1 and "" not in child:  # a chain of single branches: one run of literals
+            ((character, child),) = child.items()
+            run += re.escape(character)
+        branches.append(run + _trie_source(child))
+    if not branches:
+        return ""
+    if "" not in node:
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{'|'.join(branches)})?"
 
 
 _INDEX: list[_NeedleIndex | None] = [None]
@@ -125,8 +124,8 @@ def _needle_index() -> _NeedleIndex:
 class Trigger:
     """A pattern tried only at word starts where one of its literal needles begins.
 
-    Scanning a long alternation with `re` costs milliseconds per page; looking up each word's first two
-    characters among the needles' (Scan.hits) costs microseconds. With `anchored=True` the needles
+    Scanning a long alternation with `re` costs milliseconds per page; finding the word starts where some needle
+    begins, for every Trigger at once (Scan.hits), costs microseconds. With `anchored=True` the needles
     (lower-case) must include every way a match can begin (a test checks this against plain `finditer`);
     with `anchored=False` the needles only gate a plain `finditer`.
 
@@ -151,15 +150,8 @@ class Trigger:
         self.window = window
         self.needles = tuple(needles.split("|")) if isinstance(needles, str) else needles
         self.anchored = anchored
-        by_prefix: dict[str, tuple[str, ...]] = {}
-        for needle in self.needles:
-            by_prefix[needle[:2]] = (*by_prefix.get(needle[:2], ()), needle)
-        # prefix -> its needles, or None when a needle is the prefix itself: every word start there is a hit
-        self._by_prefix = {prefix: None if prefix in needles else needles for prefix, needles in by_prefix.items()}
         self._slot = -1
         if anchored and window is None:
-            if min(map(len, self.needles)) < 2:  # a word start is looked up by its first two characters
-                raise ValueError(f"an anchored Trigger's needles have two characters or more: {self.needles}")
             self._slot = len(_ANCHORED)
             _ANCHORED.append(self)
 
