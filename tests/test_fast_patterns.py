@@ -146,6 +146,20 @@ def test_scan_hits_at_the_edges_of_words_and_text() -> None:
             assert scan.hits(trigger._slot) == plain, (trigger.regex.pattern[:40], text)
 
 
+def test_abbreviation_gate_answers_as_the_plain_search() -> None:
+    """The sentence splitter searches for an abbreviation only where one can end; it answers as the plain search
+    at every break with a stop, from every sentence start before it."""
+    samples = [*_texts(), "Seen by Dr. Lee. Mrs. Kay and Ms. X.) agreed, e.g. twice, i.e. daily. Approx. 5 vs. 6.",
+               "No. 3 The U.S. Army! MRI. Was it? A. B.\" Then St. Jude, Jr. and Sr. ones. The approx. dose. L5. Go."]
+    for text in samples:
+        breaks = [match for match in T._SENTENCE_BREAK.finditer(text) if match.start("stop") >= 0]
+        for match in breaks:
+            for start in {0, max(match.start() - 3, 0), max(match.start() - 1, 0), match.start()}:
+                plain = T._ABBREVIATION.search(text, max(start, match.start("stop") - 12), match.end()) is not None
+                assert T._after_abbreviation(text, start, match) == plain, (text[max(start, match.start() - 20):
+                                                                                 match.end()], start)
+
+
 def test_needle_trie_matches_the_longest_needle_beginning_there() -> None:
     """The index's trie finds, at each position, the longest needle that begins there (so that the needles it
     begins with give every Trigger hit there): needles inside needles, ending in a space or a hyphen."""
