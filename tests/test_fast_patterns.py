@@ -160,6 +160,18 @@ def test_abbreviation_gate_answers_as_the_plain_search() -> None:
                                                                                  match.end()], start)
 
 
+def test_clause_breaks_are_the_plain_pattern_matches() -> None:
+    """A sentence's clause breaks, found by the twin only in sentences that contain a break word, are the plain
+    pattern's matches."""
+    samples = [*_texts(), "Pain, which is worse at night; then better. But the injured worker reported relief, "
+               "although brief, whereas therapy helped while he attended, with the exception of one visit."]
+    for text in samples:
+        for sentence in T.split_sentences(text):
+            plain = list(T._CLAUSE_BREAK.finditer(sentence.text))
+            assert sentence.breaks == ([sentence.start + m.start() for m in plain],
+                                       [sentence.start + m.end() for m in plain]), sentence.text
+
+
 def test_needle_trie_matches_the_longest_needle_beginning_there() -> None:
     """The index's trie finds, at each position, the longest needle that begins there (so that the needles it
     begins with give every Trigger hit there): needles inside needles, ending in a space or a hyphen."""
