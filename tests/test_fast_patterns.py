@@ -172,6 +172,19 @@ def test_clause_breaks_are_the_plain_pattern_matches() -> None:
                                        [sentence.start + m.end() for m in plain]), sentence.text
 
 
+def test_section_headings_are_the_plain_pattern_matches() -> None:
+    """Headings found at line starts only are the plain pattern's matches, from any start (mid-line, at a line
+    start, past the end)."""
+    samples = [*_texts(), "Plan: PT.\n  Diagnoses: strain\n\nUR determination:\tdenied\nnot: a heading\n\tWork "
+               "Status: off\nA: b\n", "", "\n", "Plan:", "x\nPlan:"]
+    chooser = random.Random(11)
+    for text in samples:
+        assert [m.regs for m in P.section_headings(text)] == [m.regs for m in P.SECTION_HEADING.finditer(text)]
+        for start in {*chooser.sample(range(len(text) + 2), min(len(text) + 2, 25)), len(text), len(text) + 1}:
+            fast, plain = P.section_headings(text, start), P.SECTION_HEADING.finditer(text, start)
+            assert [m.regs for m in fast] == [m.regs for m in plain], (text[:40], start)
+
+
 def test_needle_trie_matches_the_longest_needle_beginning_there() -> None:
     """The index's trie finds, at each position, the longest needle that begins there (so that the needles it
     begins with give every Trigger hit there): needles inside needles, ending in a space or a hyphen."""

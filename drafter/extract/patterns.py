@@ -226,6 +226,23 @@ PLAN_CONTEXT = Trigger(
 )
 # A "Heading:" at the start of a line; the section runs to the next heading.
 SECTION_HEADING = re.compile(r"^[ \t]*([A-Z][A-Za-z /&-]{1,40}):", re.MULTILINE)
+
+
+def section_headings(text: str, start: int = 0) -> Iterator[re.Match[str]]:
+    """SECTION_HEADING.finditer(text, start), the pattern tried only at the line starts (found by str.find): `re`
+    cannot skip ahead to a `^` and would try it at every character. A heading lies within one line, so a line holds
+    at most the one that begins it."""
+    if start and text[start - 1:start] != "\n":
+        start = text.find("\n", start) + 1
+        if not start:
+            return
+    while True:
+        heading = SECTION_HEADING.match(text, start)
+        if heading:
+            yield heading
+        start = text.find("\n", start) + 1
+        if not start:
+            return
 PLAN_HEADING = re.compile(r"plan|recommendation|request|order|disposition|proposed|authorization", _I)
 UR_HEADING = re.compile(r"utilization review|\bUR\b|determination", _I)
 # Inside a plan: a medication that is refilled or continued was already in use.
