@@ -302,6 +302,28 @@ def test_gated_triggers_find_what_they_find_without_the_gate() -> None:
             assert fast == plain, (trigger.regex.pattern[:40], text[:60])
 
 
+def test_required_words_are_in_every_match_and_skip_nothing() -> None:
+    """A Trigger with `requires` finds what it finds without them, and each plain match contains one of them."""
+    required = [value for value in vars(P).values() if isinstance(value, P.Trigger) and value.requires]
+    required += [entry[0] for value in vars(P).values() if isinstance(value, list) for entry in value
+                 if isinstance(entry, tuple) and isinstance(entry[0], P.Trigger) and entry[0].requires]
+    assert required
+    samples = ["About 50% relief with the medication, a 30 % pain reduction and 40%improvement; 20% better.",
+               "Relief of 50%. 12% Improvement, 5.5% reduction, x10% relief.", *_texts()]
+    for text in samples:
+        scan = P.Scan(text)
+        for trigger in required:
+            fast = [match.regs for match in trigger.finditer(scan)]
+            requires, trigger.requires = trigger.requires, ()
+            try:
+                plain = [match.regs for match in trigger.finditer(scan)]
+            finally:
+                trigger.requires = requires
+            assert fast == plain, (trigger.regex.pattern[:40], text[:60])
+            for match in trigger.regex.finditer(text):
+                assert any(word in match.group(0).lower() for word in requires), match.group(0)
+
+
 def test_sessions_twin_finds_the_visit_counts_of_the_plain_pattern() -> None:
     """The treatments read visit counts with the twin on the lower-case text of a sentence of an ASCII document."""
     samples = [*_texts(), "Twelve (12) PT visits, a total of SIX sessions; 3 prior chiro visits left for the Left hip."]
