@@ -146,6 +146,45 @@ def test_scan_hits_at_the_edges_of_words_and_text() -> None:
             assert scan.hits(trigger._slot) == plain, (trigger.regex.pattern[:40], text)
 
 
+def test_abbreviation_gate_answers_as_the_plain_search() -> None:
+    """The sentence splitter searches for an abbreviation only where one can end; it answers as the plain search
+    at every break with a stop, from every sentence start before it."""
+    samples = [*_texts(), "Seen by Dr. Lee. Mrs. Kay and Ms. X.) agreed, e.g. twice, i.e. daily. Approx. 5 vs. 6.",
+               "No. 3 The U.S. Army! MRI. Was it? A. B.\" Then St. Jude, Jr. and Sr. ones. The approx. dose. L5. Go."]
+    for text in samples:
+        breaks = [match for match in T._SENTENCE_BREAK.finditer(text) if match.start("stop") >= 0]
+        for match in breaks:
+            for start in {0, max(match.start() - 3, 0), max(match.start() - 1, 0), match.start()}:
+                plain = T._ABBREVIATION.search(text, max(start, match.start("stop") - 12), match.end()) is not None
+                assert T._after_abbreviation(text, start, match) == plain, (text[max(start, match.start() - 20):
+                                                                                 match.end()], start)
+
+
+def test_clause_breaks_are_the_plain_pattern_matches() -> None:
+    """A sentence's clause breaks, found by the twin only in sentences that contain a break word, are the plain
+    pattern's matches."""
+    samples = [*_texts(), "Pain, which is worse at night; then better. But the injured worker reported relief, "
+               "although brief, whereas therapy helped while he attended, with the exception of one visit."]
+    for text in samples:
+        for sentence in T.split_sentences(text):
+            plain = list(T._CLAUSE_BREAK.finditer(sentence.text))
+            assert sentence.breaks == ([sentence.start + m.start() for m in plain],
+                                       [sentence.start + m.end() for m in plain]), sentence.text
+
+
+def test_section_headings_are_the_plain_pattern_matches() -> None:
+    """Headings found at line starts only are the plain pattern's matches, from any start (mid-line, at a line
+    start, past the end)."""
+    samples = [*_texts(), "Plan: PT.\n  Diagnoses: strain\n\nUR determination:\tdenied\nnot: a heading\n\tWork "
+               "Status: off\nA: b\n", "", "\n", "Plan:", "x\nPlan:"]
+    chooser = random.Random(11)
+    for text in samples:
+        assert [m.regs for m in P.section_headings(text)] == [m.regs for m in P.SECTION_HEADING.finditer(text)]
+        for start in {*chooser.sample(range(len(text) + 2), min(len(text) + 2, 25)), len(text), len(text) + 1}:
+            fast, plain = P.section_headings(text, start), P.SECTION_HEADING.finditer(text, start)
+            assert [m.regs for m in fast] == [m.regs for m in plain], (text[:40], start)
+
+
 def test_needle_trie_matches_the_longest_needle_beginning_there() -> None:
     """The index's trie finds, at each position, the longest needle that begins there (so that the needles it
     begins with give every Trigger hit there): needles inside needles, ending in a space or a hyphen."""
@@ -271,6 +310,28 @@ def test_gated_triggers_find_what_they_find_without_the_gate() -> None:
             finally:
                 trigger._gate = gate
             assert fast == plain, (trigger.regex.pattern[:40], text[:60])
+
+
+def test_required_words_are_in_every_match_and_skip_nothing() -> None:
+    """A Trigger with `requires` finds what it finds without them, and each plain match contains one of them."""
+    required = [value for value in vars(P).values() if isinstance(value, P.Trigger) and value.requires]
+    required += [entry[0] for value in vars(P).values() if isinstance(value, list) for entry in value
+                 if isinstance(entry, tuple) and isinstance(entry[0], P.Trigger) and entry[0].requires]
+    assert required
+    samples = ["About 50% relief with the medication, a 30 % pain reduction and 40%improvement; 20% better.",
+               "Relief of 50%. 12% Improvement, 5.5% reduction, x10% relief.", *_texts()]
+    for text in samples:
+        scan = P.Scan(text)
+        for trigger in required:
+            fast = [match.regs for match in trigger.finditer(scan)]
+            requires, trigger.requires = trigger.requires, ()
+            try:
+                plain = [match.regs for match in trigger.finditer(scan)]
+            finally:
+                trigger.requires = requires
+            assert fast == plain, (trigger.regex.pattern[:40], text[:60])
+            for match in trigger.regex.finditer(text):
+                assert any(word in match.group(0).lower() for word in requires), match.group(0)
 
 
 def test_sessions_twin_finds_the_visit_counts_of_the_plain_pattern() -> None:

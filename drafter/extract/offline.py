@@ -91,7 +91,7 @@ class _Doc:
         # Text addressed to the reviewer is not a record of care: no fact is taken from it.
         prepared.ur |= prepared.planted
         # Every sentence under a "Plan:" heading proposes care; under a "UR determination:" heading, reviews it.
-        headings = list(P.SECTION_HEADING.finditer(doc.text))
+        headings = list(P.section_headings(doc.text))
         for i, heading in enumerate(headings):
             marks = (prepared.plan if P.PLAN_HEADING.search(heading.group(1))
                      else prepared.ur if P.UR_HEADING.search(heading.group(1)) else None)
@@ -226,7 +226,7 @@ def _diagnoses(d: _Doc) -> list[Diagnosis]:
         original = d.doc.text
         line_start = original.rfind("\n", 0, lead.start()) + 1
         if P.DIAGNOSIS_HEADING.match(lead.group(0)) and not original[line_start:lead.start()].strip():
-            following = P.SECTION_HEADING.search(original, start)
+            following = next(P.section_headings(original, start), None)
             blank = original.find("\n\n", start)
             end = min(x for x in (following.start() if following else -1, blank, len(original)) if x >= 0)
         else:

@@ -136,11 +136,17 @@ class Trigger:
     text the twin matches wherever the pattern does (a case-sensitive `(?-i:ORIF)` becomes `orif`: it matches more,
     never less; so no such group may sit in a negative lookaround), so the pattern, run where the twin matched,
     finds what it finds alone.
+
+    `requires`: lower-case words of which every match contains one (a test checks this against plain `finditer`),
+    for patterns whose needles are common and whose matches are rare. The lower-cased text of an ASCII document
+    without any of them holds no match (IGNORECASE matches there only what lower-casing maps): a few substring tests
+    spare the scan.
     """
 
     def __init__(self, pattern: str, needles: str | tuple[str, ...], anchored: bool = True, flags: int = _I,
-                 window: tuple[int, int] | None = None, gated: bool = False):
+                 window: tuple[int, int] | None = None, gated: bool = False, requires: tuple[str, ...] = ()):
         self.regex = re.compile(pattern, flags)
+        self.requires = requires
         self._gate = None
         if gated:
             if not (anchored and flags & _I) or UPPER_ESCAPE.search(pattern):
@@ -156,6 +162,8 @@ class Trigger:
             _ANCHORED.append(self)
 
     def finditer(self, scan: Scan) -> Iterator[re.Match[str]]:
+        if self.requires and scan.ascii and not any(map(scan.lower.__contains__, self.requires)):
+            return iter(())
         if self.window is not None:
             return self._windowed(scan)
         if not self.anchored:
@@ -226,6 +234,23 @@ PLAN_CONTEXT = Trigger(
 )
 # A "Heading:" at the start of a line; the section runs to the next heading.
 SECTION_HEADING = re.compile(r"^[ \t]*([A-Z][A-Za-z /&-]{1,40}):", re.MULTILINE)
+
+
+def section_headings(text: str, start: int = 0) -> Iterator[re.Match[str]]:
+    """SECTION_HEADING.finditer(text, start), the pattern tried only at the line starts (found by str.find): `re`
+    cannot skip ahead to a `^` and would try it at every character. A heading lies within one line, so a line holds
+    at most the one that begins it."""
+    if start and text[start - 1:start] != "\n":
+        start = text.find("\n", start) + 1
+        if not start:
+            return
+    while True:
+        heading = SECTION_HEADING.match(text, start)
+        if heading:
+            yield heading
+        start = text.find("\n", start) + 1
+        if not start:
+            return
 PLAN_HEADING = re.compile(r"plan|recommendation|request|order|disposition|proposed|authorization", _I)
 UR_HEADING = re.compile(r"utilization review|\bUR\b|determination", _I)
 # Inside a plan: a medication that is refilled or continued was already in use.
@@ -717,8 +742,8 @@ MONITORING: list[tuple[Trigger, str]] = [
              r"|\bcocaine\b|\bheroin\b|\bmethamphetamine\b",
              "aberrant|drug-seeking|drug seeking|early refill|lost|multiple prescribers|doctor shopping|diversion"
              "|misuse|not|never|unprescribed|illicit|cocaine|heroin|methamphetamine"), "aberrant_behavior"),
-    (Trigger(r"\d(?<!\w\d)\d{0,2}\s*%\s*(?:pain\s+)?(?:relief|improvement|reduction)\b", "%", anchored=False),
-     "pain_relief_quantified"),
+    (Trigger(r"\d(?<!\w\d)\d{0,2}\s*%\s*(?:pain\s+)?(?:relief|improvement|reduction)\b", "%", anchored=False,
+             requires=("relief", "improvement", "reduction")), "pain_relief_quantified"),
 ]
 
 DRUG_TEST_CONTEXT = re.compile(r"\bscreen\w*|\btest\w*|\b(?-i:UDS|UDT)\b|\burine\b|\btoxicology\b", _I)

@@ -27,6 +27,9 @@ one character class, the lookbehinds then telling which alternative applies: `re
 characters a pattern can start with when it opens with a class or when every alternative opens with a plain
 character (alternatives opening with [.!?] and \n would make it try every position)."""
 _ABBREVIATION = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|vs|No|approx|St|Jr|Sr)|\be\.g|\bi\.e|\b[A-Z])\.[\"')\]]?\s*$")
+_ABBREVIATION_ENDS = ("Dr", "Mr", "Mrs", "Ms", "vs", "No", "approx", "St", "Jr", "Sr", "e.g", "i.e")
+"""The words _ABBREVIATION names, before the period; its other abbreviation is a single capital."""
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 # Inside a sentence, these end the reach of a negation or a finding.
 _CLAUSE_BREAK = re.compile(
@@ -42,6 +45,11 @@ _CLAUSE_BREAK_TWIN = re.compile(
 )
 """_CLAUSE_BREAK's lower-case twin for lower-cased ASCII text: the same matches, and `re` skips to candidate
 characters (each word's \\b is a lookbehind after its first letter)."""
+_CLAUSE_BREAK_WORDS = (";", "but", "however", "though", "except", "whereas", "while", "which", "then", "the patient",
+                       "the applicant", "the injured worker", "the worker")
+"""What every match of _CLAUSE_BREAK_TWIN contains: a sentence without any of them has no clause break, and most
+sentences are told so by a few substring tests instead of a scan trying the twin at each of their many t, a, w and
+h."""
 
 _NEGATION_WORDS = ("no", "not", "denie[sd]", "deny(?:ing)?", "without", "negative for", "absence of", "free of", "nor",
                    "neither", "never", "did not", "does not", "do not", "was not", "were not", "is not", "are not",
@@ -57,8 +65,11 @@ _NEGATION_CUE_TWIN = re.compile(
 _NEGATION_WINDOW = 90
 
 
-@dataclass(frozen=True)
+@dataclass
 class Sentence:
+    """A sentence of a document: its offsets and its text. Not frozen (nothing changes one): a frozen dataclass sets
+    each field through object.__setattr__, which makes building the sentences of a document three times dearer."""
+
     start: int
     end: int
     text: str
@@ -67,7 +78,12 @@ class Sentence:
     def breaks(self) -> tuple[list[int], list[int]]:
         """Starts and ends (document offsets) of the clause breaks inside the sentence."""
         text = self.text
-        matches = list(_CLAUSE_BREAK_TWIN.finditer(text.lower()) if text.isascii() else _CLAUSE_BREAK.finditer(text))
+        if not text.isascii():
+            matches = list(_CLAUSE_BREAK.finditer(text))
+        else:
+            lower = text.lower()
+            matches = list(_CLAUSE_BREAK_TWIN.finditer(lower)) if any(map(lower.__contains__, _CLAUSE_BREAK_WORDS)) \
+                else []
         return [m.start() + self.start for m in matches], [m.end() + self.start for m in matches]
 
 
@@ -81,11 +97,23 @@ def split_sentences(text: str, view: str | None = None) -> list[Sentence]:
         if stop < 0:
             _append(sentences, text, start, match.start(), view)
             start = match.end()
-        elif not _ABBREVIATION.search(text, max(start, stop - 12), match.end()):
+        elif not _after_abbreviation(text, start, match):
             _append(sentences, text, start, match.end(), view)
             start = match.end()
     _append(sentences, text, start, len(text), view)
     return sentences
+
+
+def _after_abbreviation(text: str, start: int, match: re.Match[str]) -> bool:
+    """Whether the break `match` (with a stop) follows an abbreviation: _ABBREVIATION searched from at most 12
+    characters before the stop (not before the sentence `start`) to the end of the break. What follows the break's
+    punctuation is a quote and spaces, so an abbreviation's period can only be that punctuation: the search runs only
+    when it is a period after an abbreviation's last letters or a capital (most sentences end otherwise)."""
+    period = match.start()
+    if text[period] != "." or not (text.endswith(_ABBREVIATION_ENDS, start, period)
+                                   or (period > start and text[period - 1] in _CAPITALS)):
+        return False
+    return _ABBREVIATION.search(text, max(start, match.start("stop") - 12), match.end()) is not None
 
 
 def _append(sentences: list[Sentence], text: str, start: int, end: int, view: str | None) -> None:
