@@ -101,3 +101,22 @@ def test_times_sign_is_held_by_every_times_match() -> None:
     for text in _texts():
         for match in numbers.TIMES.pick(text).finditer(text):
             assert re.search(numbers.TIMES_SIGN.pattern, match.group(0)), match.group(0)
+
+
+def _plain_find_levels(text: str) -> tuple[set[str], str]:
+    """find_levels by a scan of the whole text."""
+    levels: set[str] = set()
+    for match in numbers.SPINAL_LEVEL.pick(text).finditer(text):
+        region, first, second_region, second = match.groups()
+        found = [(region.upper(), int(first))]
+        if second:
+            found.append(((second_region or region).upper(), int(second)))
+        if all(1 <= number <= numbers.SEGMENTS[name] for name, number in found):
+            levels.update(f"{name}{number}" for name, number in found)
+            text = numbers.blank(text, match.start(), match.end())
+    return levels, text
+
+
+def test_levels_are_found_as_by_a_scan_of_the_whole_text() -> None:
+    for text in [*_texts(), "L4-5, L5-S1, C6; S1-20, TL5, l5 and C5 / 6 to T12-L1 in Table S3."]:
+        assert numbers.find_levels(text) == _plain_find_levels(text), text[:80]

@@ -148,8 +148,9 @@ def letter_words(lowered: str) -> frozenset[str]:
 def needle_finditer(pattern: re.Pattern[str], text: str, lowered: str,
                     needles: tuple[str, ...]) -> list[re.Match[str]]:
     """`pattern.finditer(text)`, tried only where one of the lower-case `needles` occurs in `lowered` (a
-    same-length lower-case copy of `text`). The same matches when every match of the pattern starts with a
-    needle and none is empty: a few `str.find` calls replace trying the pattern at every position."""
+    same-length lower-case copy of `text`; or `text` itself, for needles matched case-sensitively or without
+    letters). The same matches when every match of the pattern starts with a needle and none is empty: a few
+    `str.find` calls replace trying the pattern at every position."""
     hits: set[int] = set()
     for needle in needles:
         position = lowered.find(needle)

@@ -368,9 +368,12 @@ SEGMENTS = {"C": 8, "T": 12, "L": 6, "S": 5}
 
 
 def find_levels(text: str) -> tuple[set[str], str]:
-    """Spinal levels ('L4-5', 'L5-S1', 'C6') normalised to single segments, and the text without them."""
+    """Spinal levels ('L4-5', 'L5-S1', 'C6') normalised to single segments, and the text without them.
+
+    Every match opens with one of the (upper-case) region letters, so needle_finditer tries the pattern only where
+    one occurs, instead of a scan testing every character against the opening class."""
     levels: set[str] = set()
-    for match in SPINAL_LEVEL.pick(text).finditer(text):
+    for match in needle_finditer(SPINAL_LEVEL.pick(text), text, text, tuple(SEGMENTS)):
         region, first, second_region, second = match.groups()
         found = [(region.upper(), int(first))]
         if second:
