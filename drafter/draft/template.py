@@ -22,6 +22,7 @@ from drafter.models import (
     Rationale,
     TreatmentCourse,
 )
+from drafter.text import one_line
 
 MODALITY_LABELS = {
     "physical_therapy": "physical therapy",
@@ -102,7 +103,7 @@ def letter_date(date: dt.date) -> str:
 
 def sentence(text: str) -> str:
     """Trim, capitalise the first letter and make sure the text ends with a full stop."""
-    text = " ".join(text.split())
+    text = one_line(text)
     if not text:
         return ""
     text = text[0].upper() + text[1:]
@@ -162,7 +163,7 @@ def criterion_sentences(result: CriterionResult) -> list[str]:
 
 def first_quote(result: CriterionResult) -> str | None:
     for evidence in result.evidence:
-        quote = " ".join(evidence.quote.split()).rstrip(".")
+        quote = one_line(evidence.quote).rstrip(".")
         if 0 < len(quote) <= 160:
             return quote
     return None

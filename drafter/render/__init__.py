@@ -12,6 +12,7 @@ from jinja2 import Environment, StrictUndefined, Template
 
 from drafter.errors import InputError
 from drafter.models import Determination, Outcome
+from drafter.text import one_line
 
 FORMATS = ("text", "markdown", "json", "docx")
 SUFFIXES = {"text": ".txt", "markdown": ".md", "json": ".json", "docx": ".docx"}
@@ -78,7 +79,7 @@ _ENV = Environment(
     undefined=StrictUndefined,
     autoescape=False,
 )
-_ENV.filters["oneline"] = lambda text: " ".join(str(text).split())
+_ENV.filters["oneline"] = lambda text: one_line(str(text))
 
 
 @cache
