@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 _ASCII_SPACES_BUT_BLANK = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 """The ASCII characters `str.split()` splits on, but the blank (str.isspace() over ASCII)."""
 
@@ -21,3 +23,9 @@ def one_line(text: str) -> str:
         else:
             return text
     return " ".join(text.split())
+
+
+def letter_date(date: dt.date) -> str:
+    """MM/DD/YYYY, as `date.strftime("%m/%d/%Y")` writes it, without strftime's cost (a C-library call with a
+    format to parse)."""
+    return f"{date.month:02d}/{date.day:02d}/{date.year}"

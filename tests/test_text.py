@@ -1,12 +1,14 @@
-"""`one_line` puts a text on one line exactly as splitting and joining on white space does."""
+"""The text helpers give what the plain ways give: `one_line` splitting and joining on white space, `letter_date`
+strftime."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from helpers import EXAMPLES
 
-from drafter.text import one_line
+from drafter.text import letter_date, one_line
 
 SPACES = [chr(code) for code in range(0x110000) if chr(code).isspace()]
 
@@ -30,3 +32,10 @@ def test_one_line_is_split_and_join_on_the_example_cases() -> None:
         for line in path.read_text("utf-8").splitlines():
             for text in (line, line + "\n", line.replace(" ", "  ")):
                 assert one_line(text) == " ".join(text.split())
+
+
+def test_letter_date_is_strftime() -> None:
+    day = dt.date(1000, 1, 1)
+    while day.year < 2101:
+        assert letter_date(day) == day.strftime("%m/%d/%Y")
+        day += dt.timedelta(days=13)

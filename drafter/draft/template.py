@@ -6,7 +6,6 @@ or from the case summary's facts; nothing is inferred beyond them. The wording i
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -22,7 +21,7 @@ from drafter.models import (
     Rationale,
     TreatmentCourse,
 )
-from drafter.text import one_line
+from drafter.text import letter_date, one_line
 
 MODALITY_LABELS = {
     "physical_therapy": "physical therapy",
@@ -95,10 +94,6 @@ MONITORING_LABELS = {
     "pain_relief_quantified": "quantified pain relief",
 }
 SAYS_ABSENT = re.compile(r"\b(?:not|no|none|without|cannot)\b", re.I)
-
-
-def letter_date(date: dt.date) -> str:
-    return f"{date.month:02d}/{date.day:02d}/{date.year}"
 
 
 def sentence(text: str) -> str:

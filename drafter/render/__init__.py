@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -12,7 +13,7 @@ from jinja2 import Environment, StrictUndefined, Template
 
 from drafter.errors import InputError
 from drafter.models import Determination, Outcome
-from drafter.text import one_line
+from drafter.text import letter_date, one_line
 
 FORMATS = ("text", "markdown", "json", "docx")
 SUFFIXES = {"text": ".txt", "markdown": ".md", "json": ".json", "docx": ".docx"}
@@ -62,7 +63,7 @@ def header_rows(determination: Determination) -> list[tuple[str, str]]:
         value = getattr(determination.header, field)
         if value is None:
             continue
-        rows.append((label, value.strftime("%m/%d/%Y") if hasattr(value, "strftime") else str(value)))
+        rows.append((label, letter_date(value) if isinstance(value, date) else str(value)))
     return rows
 
 
@@ -80,6 +81,7 @@ _ENV = Environment(
     autoescape=False,
 )
 _ENV.filters["oneline"] = lambda text: one_line(str(text))
+_ENV.filters["letter_date"] = letter_date
 
 
 @cache
