@@ -101,7 +101,7 @@ def _render_template(name: str, determination: Determination, style: LetterStyle
         items=[(item, outcome_label(item.outcome), not all(check.passed for check in item.checks))
                for item in determination.items],
     )
-    text = "\n".join(line.rstrip() for line in text.splitlines()).strip()
+    text = "\n".join(map(str.rstrip, text.splitlines())).strip()
     if "\n\n\n" in text:
         text = _EXTRA_BLANK_LINES.sub("\n\n", text)
     return text + "\n"
