@@ -102,7 +102,7 @@ def _render_template(name: str, determination: Determination, style: LetterStyle
                for item in determination.items],
     )
     text = "\n".join(map(str.rstrip, text.splitlines())).strip()
-    if "\n\n\n" in text:
+    if "\n\n\n" in text:  # the shipped templates never write two blank lines in a row: data or a replaced template
         text = _EXTRA_BLANK_LINES.sub("\n\n", text)
     return text + "\n"
 
