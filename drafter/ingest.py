@@ -49,7 +49,9 @@ HEADER_FIELDS = {
     "decision date": "decision_date",
     "priority": "priority",
 }
-_HEADER_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{2,30}):\s*(.+?)\s*$")
+_HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z ]{2,30}):\s*(.+)")
+"""A `Field: value` line, matched against the stripped line: the value runs to its end (no `(.+?)\\s*$`, which
+would try the end of the line after every character)."""
 _ITEMS_HEADING = re.compile(r"^\s*#*\s*DISPUTED ITEMS\s*:?\s*$", re.MULTILINE)
 _ITEM_LINE = re.compile(r"\s*(?:[-*\u2022]|\d+[.)])\s+(.+)")
 r"""A `- item` line (a line of str.splitlines(): no line break in it). The item is the rest of the line, its trailing
