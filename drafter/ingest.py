@@ -49,12 +49,18 @@ HEADER_FIELDS = {
     "decision date": "decision_date",
     "priority": "priority",
 }
-_HEADER_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{2,30}):\s*(.+?)\s*$")
+_HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z ]{2,30}):\s*(.+)")
+"""A `Field: value` line, matched against the stripped line: the value runs to its end (no `(.+?)\\s*$`, which
+would try the end of the line after every character)."""
 _ITEMS_HEADING = re.compile(r"^\s*#*\s*DISPUTED ITEMS\s*:?\s*$", re.MULTILINE)
-_ITEM_LINE = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+(.+?)\s*$")
+_ITEM_LINE = re.compile(r"\s*(?:[-*\u2022]|\d+[.)])\s+(.+)")
+r"""A `- item` line (a line of str.splitlines(): no line break in it). The item is the rest of the line, its trailing
+white space stripped in Python: `(.+?)\s*$` would try the end of the line after every character."""
 _UR_SPLIT = re.compile(r"\s*\|\s*UR guideline\s*:\s*", re.IGNORECASE)
-_DOC_SPLIT = re.compile(r"=(?<![^\n]=)==\s*(.+?)\s*(?:\|\s*(.+?)\s*)?===\s*$", re.MULTILINE)
-"""A `=== name | date ===` line; the line start is a lookbehind after the first '=', so `re` searches for '==='."""
+_DOC_SPLIT = re.compile(r"=(?<![^\n]=)==\s*(.+?)\s*(?:\|\s*(.+?)\s*|)===\s*$", re.MULTILINE)
+"""A `=== name | date ===` line; the line start is a lookbehind after the first '=', so `re` searches for '==='.
+The optional date is written `(?:...|)`, not `(?:...)?`: the same tries in the same order, without the repeat
+context `re` sets up for `?` at every character of the name."""
 _DATE_FORMATS = ("%m/%d/%Y", "%m-%d-%Y", "%Y-%m-%d", "%m/%d/%y", "%m-%d-%y", "%B %d, %Y", "%b %d, %Y")
 
 
@@ -346,7 +352,7 @@ def _parse_item_lines(lines: list[str], already: int) -> list[DisputedItem]:
         match = _ITEM_LINE.match(line)
         if not match:
             continue
-        parts = _UR_SPLIT.split(match.group(1), maxsplit=1)
+        parts = _UR_SPLIT.split(match.group(1).rstrip(), maxsplit=1)
         request = parts[0].strip()
         if not request:
             continue

@@ -8,6 +8,7 @@ import pytest
 
 from drafter.guidelines.citations import era_for
 from drafter.guidelines.registry import RULES_VERSION, decide_item, describe_rules
+from drafter.guidelines.rules import all_rules, rule_for
 from drafter.models import (
     CaseHeader,
     CaseSummary,
@@ -470,3 +471,10 @@ def test_a_new_topic_registers_its_rule_and_drug_names_without_editing_the_engin
         drugs.LEXICON.pop("zzmigrafen")
         drugs._pattern.cache_clear()
     assert parse_request("Zzmigrafen 5mg #9").category is None
+
+
+def test_rule_for_finds_the_rule_registered_for_each_category() -> None:
+    for rule in all_rules():
+        assert rule_for(rule.category) is rule
+    assert rule_for("no such category") is None
+    assert rule_for(None) is None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import docx
 import pytest
 from helpers import EXAMPLES, minimal_pdf
 
+from drafter import ingest
 from drafter.errors import InputError
 from drafter.ingest import load_case
 
@@ -164,3 +167,25 @@ def test_manifest_naming_a_missing_document(tmp_path):
 def test_missing_path(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         load_case(tmp_path / "nope.txt")
+
+
+def test_header_item_and_document_lines_read_as_the_plain_patterns_read_them() -> None:
+    """The faster forms of the header-line, item-line and document-separator patterns give what the plain forms give."""
+    plain_item = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+(.+?)\s*$")
+    plain_header = re.compile(r"^\s*([A-Za-z][A-Za-z ]{2,30}):\s*(.+?)\s*$")
+    plain_split = re.compile(r"=(?<![^\n]=)==\s*(.+?)\s*(?:\|\s*(.+?)\s*)?===\s*$", re.MULTILINE)
+    rng = random.Random(11)
+    pieces = ["-", "*", "\u2022", "1.", "2)", " ", "  ", "\t", "\xa0", "a", "MRI", "|", "=", "===", "\n", "x | y",
+              "Case Number:", "Priority: "]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        for line in text.splitlines():
+            plain, fast = plain_item.match(line), ingest._ITEM_LINE.match(line)
+            assert (plain is None) == (fast is None), repr(line)
+            if plain and fast:
+                assert plain.group(1).rstrip() == fast.group(1).rstrip(), repr(line)
+        for line in text.splitlines(keepends=True):
+            plain, fast = plain_header.match(line.strip()), ingest._HEADER_LINE.match(line.strip())
+            assert (plain and plain.groups()) == (fast and fast.groups()), repr(line)
+        assert ([(m.span(), m.groups()) for m in plain_split.finditer(text)]
+                == [(m.span(), m.groups()) for m in ingest._DOC_SPLIT.finditer(text)]), repr(text)

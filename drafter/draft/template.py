@@ -6,7 +6,6 @@ or from the case summary's facts; nothing is inferred beyond them. The wording i
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -22,6 +21,7 @@ from drafter.models import (
     Rationale,
     TreatmentCourse,
 )
+from drafter.text import letter_date, one_line
 
 MODALITY_LABELS = {
     "physical_therapy": "physical therapy",
@@ -96,13 +96,9 @@ MONITORING_LABELS = {
 SAYS_ABSENT = re.compile(r"\b(?:not|no|none|without|cannot)\b", re.I)
 
 
-def letter_date(date: dt.date) -> str:
-    return f"{date.month:02d}/{date.day:02d}/{date.year}"
-
-
 def sentence(text: str) -> str:
     """Trim, capitalise the first letter and make sure the text ends with a full stop."""
-    text = " ".join(text.split())
+    text = one_line(text)
     if not text:
         return ""
     text = text[0].upper() + text[1:]
@@ -162,7 +158,7 @@ def criterion_sentences(result: CriterionResult) -> list[str]:
 
 def first_quote(result: CriterionResult) -> str | None:
     for evidence in result.evidence:
-        quote = " ".join(evidence.quote.split()).rstrip(".")
+        quote = one_line(evidence.quote).rstrip(".")
         if 0 < len(quote) <= 160:
             return quote
     return None

@@ -181,4 +181,10 @@ def _ordered(rule_ids: tuple[str, ...]) -> tuple[Rule, ...]:
 def rule_for(category: str | None) -> Rule | None:
     if category is None:
         return None
-    return next((rule for rule in _ordered(registered()) if rule.category == category), None)
+    return _by_category(registered()).get(category)
+
+
+@functools.lru_cache(maxsize=8)
+def _by_category(rule_ids: tuple[str, ...]) -> dict[str, Rule]:
+    """The rule of each category: a look-up instead of a scan of the table (register() allows one per category)."""
+    return {rule.category: rule for rule in _ordered(rule_ids)}

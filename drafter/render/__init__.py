@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -12,6 +13,7 @@ from jinja2 import Environment, StrictUndefined, Template
 
 from drafter.errors import InputError
 from drafter.models import Determination, Outcome
+from drafter.text import letter_date, one_line
 
 FORMATS = ("text", "markdown", "json", "docx")
 SUFFIXES = {"text": ".txt", "markdown": ".md", "json": ".json", "docx": ".docx"}
@@ -61,7 +63,7 @@ def header_rows(determination: Determination) -> list[tuple[str, str]]:
         value = getattr(determination.header, field)
         if value is None:
             continue
-        rows.append((label, value.strftime("%m/%d/%Y") if hasattr(value, "strftime") else str(value)))
+        rows.append((label, letter_date(value) if isinstance(value, date) else str(value)))
     return rows
 
 
@@ -78,7 +80,8 @@ _ENV = Environment(
     undefined=StrictUndefined,
     autoescape=False,
 )
-_ENV.filters["oneline"] = lambda text: " ".join(str(text).split())
+_ENV.filters["oneline"] = lambda text: one_line(str(text))
+_ENV.filters["letter_date"] = letter_date
 
 
 @cache
@@ -98,8 +101,8 @@ def _render_template(name: str, determination: Determination, style: LetterStyle
         items=[(item, outcome_label(item.outcome), not all(check.passed for check in item.checks))
                for item in determination.items],
     )
-    text = "\n".join(line.rstrip() for line in text.splitlines()).strip()
-    if "\n\n\n" in text:
+    text = "\n".join(map(str.rstrip, text.splitlines())).strip()
+    if "\n\n\n" in text:  # the shipped templates never write two blank lines in a row: data or a replaced template
         text = _EXTRA_BLANK_LINES.sub("\n\n", text)
     return text + "\n"
 
