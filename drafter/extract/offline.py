@@ -144,25 +144,26 @@ def extract_offline(case: CaseFile) -> CaseSummary:
         disputed_items=case.disputed_items,
         extractor=EXTRACTOR,
     )
+    # The fact lists are extended in place: assigning a field of a pydantic model (`+=` does) costs a __setattr__.
     for doc in case.documents:
         d = _Doc.prepare(doc)
         if summary.age is None:
             summary.age = _age(d)
         if summary.sex is None:
             summary.sex = _sex(d)
-        summary.diagnoses += _diagnoses(d)
-        summary.pain_scores += _pain_scores(d)
-        summary.treatments += _treatments(d)
-        summary.medications += _medications(d)
-        summary.neuro_findings += _neuro_findings(d)
-        summary.red_flags += _red_flags(d)
-        summary.imaging += _imaging(d)
-        summary.functional_status += _functional_status(d)
-        summary.work_status += _work_status(d)
-        summary.monitoring += _monitoring(d, summary.pain_scores)
-        summary.surgeries += _surgeries(d)
-        summary.ur_certifications += _ur_certifications(d)
-        summary.planted_instructions += _planted_instructions(d)
+        summary.diagnoses.extend(_diagnoses(d))
+        summary.pain_scores.extend(_pain_scores(d))
+        summary.treatments.extend(_treatments(d))
+        summary.medications.extend(_medications(d))
+        summary.neuro_findings.extend(_neuro_findings(d))
+        summary.red_flags.extend(_red_flags(d))
+        summary.imaging.extend(_imaging(d))
+        summary.functional_status.extend(_functional_status(d))
+        summary.work_status.extend(_work_status(d))
+        summary.monitoring.extend(_monitoring(d, summary.pain_scores))
+        summary.surgeries.extend(_surgeries(d))
+        summary.ur_certifications.extend(_ur_certifications(d))
+        summary.planted_instructions.extend(_planted_instructions(d))
     summary.diagnoses = _unique(summary.diagnoses, lambda f: f.name.lower())
     summary.medications = _merge_medications(summary.medications)
     return summary
