@@ -11,9 +11,10 @@ count as care received.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from drafter.check.folding import Folded, fold
 from drafter.extract import patterns as P
@@ -137,36 +138,42 @@ class _Doc:
 
 def extract_offline(case: CaseFile) -> CaseSummary:
     """Extract every fact type from every document of the case."""
-    summary = CaseSummary(
+    # The facts are gathered in local lists and the summary made once at the end: assigning a field of a
+    # pydantic model costs a __setattr__ (thousands of instructions), validating a list of models a few per item.
+    age: AgeFact | None = None
+    sex: SexFact | None = None
+    found: dict[str, list[Any]] = defaultdict(list)  # field name -> its facts
+    for doc in case.documents:
+        d = _Doc.prepare(doc)
+        if age is None:
+            age = _age(d)
+        if sex is None:
+            sex = _sex(d)
+        found["diagnoses"] += _diagnoses(d)
+        found["pain_scores"] += _pain_scores(d)
+        found["treatments"] += _treatments(d)
+        found["medications"] += _medications(d)
+        found["neuro_findings"] += _neuro_findings(d)
+        found["red_flags"] += _red_flags(d)
+        found["imaging"] += _imaging(d)
+        found["functional_status"] += _functional_status(d)
+        found["work_status"] += _work_status(d)
+        found["monitoring"] += _monitoring(d, found["pain_scores"])
+        found["surgeries"] += _surgeries(d)
+        found["ur_certifications"] += _ur_certifications(d)
+        found["planted_instructions"] += _planted_instructions(d)
+    found["diagnoses"] = _unique(found["diagnoses"], lambda f: f.name.lower())
+    found["medications"] = _merge_medications(found["medications"])
+    return CaseSummary(
         case_id=case.case_id,
         header=case.header,
         documents=[DocumentRef(doc_id=d.doc_id, name=d.name, date=d.date) for d in case.documents],
         disputed_items=case.disputed_items,
+        age=age,
+        sex=sex,
         extractor=EXTRACTOR,
+        **found,
     )
-    # The fact lists are extended in place: assigning a field of a pydantic model (`+=` does) costs a __setattr__.
-    for doc in case.documents:
-        d = _Doc.prepare(doc)
-        if summary.age is None:
-            summary.age = _age(d)
-        if summary.sex is None:
-            summary.sex = _sex(d)
-        summary.diagnoses.extend(_diagnoses(d))
-        summary.pain_scores.extend(_pain_scores(d))
-        summary.treatments.extend(_treatments(d))
-        summary.medications.extend(_medications(d))
-        summary.neuro_findings.extend(_neuro_findings(d))
-        summary.red_flags.extend(_red_flags(d))
-        summary.imaging.extend(_imaging(d))
-        summary.functional_status.extend(_functional_status(d))
-        summary.work_status.extend(_work_status(d))
-        summary.monitoring.extend(_monitoring(d, summary.pain_scores))
-        summary.surgeries.extend(_surgeries(d))
-        summary.ur_certifications.extend(_ur_certifications(d))
-        summary.planted_instructions.extend(_planted_instructions(d))
-    summary.diagnoses = _unique(summary.diagnoses, lambda f: f.name.lower())
-    summary.medications = _merge_medications(summary.medications)
-    return summary
 
 
 def _unique(facts: list[F], key: Callable[[F], Hashable]) -> list[F]:
