@@ -185,6 +185,22 @@ def test_section_headings_are_the_plain_pattern_matches() -> None:
             assert [m.regs for m in fast] == [m.regs for m in plain], (text[:40], start)
 
 
+def test_dermatome_gate_finds_what_the_plain_search_finds() -> None:
+    """The dermatome search run only on windows holding one of its words finds what the plain search finds, in any
+    window (the words cut by the window's ends included)."""
+    samples = [*_texts(), "numbness in the L5 dermatome and S1 distribution; C5-6 nerve root, dermatomal pattern",
+               "Distribution of C6; a L4 to L5 dermatomal loss", "in the dermatome of L5 through S1"]
+    chooser = random.Random(5)
+    for text in samples:
+        for _ in range(min(len(text), 40)):
+            start = chooser.randrange(len(text) + 1)
+            end = chooser.randrange(start, len(text) + 1)
+            fast, plain = P.dermatome(text, start, end), P.DERMATOME.search(text, start, end)
+            assert (fast and fast.regs) == (plain and plain.regs), (text[:40], start, end)
+        fast, plain = P.dermatome(text, 0, len(text)), P.DERMATOME.search(text)
+        assert (fast and fast.regs) == (plain and plain.regs)
+
+
 def test_needle_trie_matches_the_longest_needle_beginning_there() -> None:
     """The index's trie finds, at each position, the longest needle that begins there (so that the needles it
     begins with give every Trigger hit there): needles inside needles, ending in a space or a hyphen."""

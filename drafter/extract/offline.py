@@ -590,7 +590,7 @@ def _neuro_findings(d: _Doc) -> list[NeuroFinding]:
                 return
         covered.append((start, end, kind))
         left, right = clause_bounds(text, s, start, end)
-        dermatome = P.DERMATOME.search(text, left, right)
+        dermatome = P.dermatome(text, left, right)
         found.append(NeuroFinding(
             finding=kind,  # type: ignore[arg-type]
             present=present,
