@@ -120,6 +120,15 @@ class _Doc:
             return folded.lower.search(self.scan.lower, start, end)
         return folded.pattern.search(self.text, start, end)
 
+    def not_recorded(self, start: int, end: int) -> bool:
+        """Whether text[start:end] says the records are silent about what follows ("no documentation of"):
+        before(P.NOT_RECORDED_FOLDED, start, end). On ASCII text the search runs only when the lower-case window
+        holds one of P.NOT_RECORDED_WORDS, which every match contains (a few substring searches rule out most
+        windows; the twin would try each of its many leading letters)."""
+        if self.scan.ascii and not any(self.scan.lower.find(word, start, end) >= 0 for word in P.NOT_RECORDED_WORDS):
+            return False
+        return self.before(P.NOT_RECORDED_FOLDED, start, end) is not None
+
     def at(self, folded: Folded, start: int) -> re.Match[str] | None:
         """folded.pattern.match(self.text, start); on ASCII text, its lower-case twin's match of the lower-case text."""
         if self.scan.ascii:
@@ -398,7 +407,7 @@ def _sentence_treatments(d: _Doc, s: Sentence, mentions: list[re.Match[str]]) ->
         seg_end = mentions[i + 1].start() if i + 1 < len(mentions) else s.end
         negation = P.TREATMENT_NEGATION.search(text, max(seg_start, m.start() - 30), m.start())
         if (negation and modality not in P.COUNTABLE) or (modality == "medication" and not history) or \
-                d.before(P.NOT_RECORDED_FOLDED, max(s.start, m.start() - 60), m.start()):
+                d.not_recorded(max(s.start, m.start() - 60), m.start()):
             continue
         count_match = None if negation else counts.get(i)
         if negation:  # "no prior chiropractic care": zero sessions
@@ -601,7 +610,7 @@ def _neuro_findings(d: _Doc) -> list[NeuroFinding]:
 
     def usable(s: Sentence, start: int) -> bool:
         return not (d.is_ur(s) or d.before(P.HEDGE_FOLDED, max(s.start, start - 25), start)
-                    or d.before(P.NOT_RECORDED_FOLDED, max(s.start, start - 60), start))
+                    or d.not_recorded(max(s.start, start - 60), start))
 
     for m in P.NORMAL_LIST.finditer(d.scan):
         s = d.sentence(m.start())
@@ -724,7 +733,7 @@ def _red_flags(d: _Doc) -> list[RedFlag]:
         for m in pattern.finditer(d.scan):
             s = d.sentence(m.start())
             if d.is_ur(s) or d.before(P.HEDGE_FOLDED, max(s.start, m.start() - 40), m.start()) \
-                    or d.before(P.NOT_RECORDED_FOLDED, max(s.start, m.start() - 60), m.start()) \
+                    or d.not_recorded(max(s.start, m.start() - 60), m.start()) \
                     or P.RED_FLAG_NOT_CONDITION.match(text, m.end()):
                 continue
             cue = negation_cue(text, s, m.start())

@@ -301,6 +301,8 @@ NOT_DOCUMENTED_FOLDED = _word_led_folded(
 NOT_RECORDED_FOLDED = _word_led_folded(
     ("no", "without", "lack of", "lacks", "absence of", "insufficient", "not"),
     r"\s+(?:\w+\s+){0,2}?(?:documentation|documented|mention(?:ed)?|indication)\b[^.;]*$")
+NOT_RECORDED_WORDS = ("document", "mention", "indication")
+"""Words of which every NOT_RECORDED_FOLDED match contains one, lower-case."""
 
 # "radiculopathy was not seen": negation after the term.
 # "Cervical radiculopathy is less likely": a hedge after the term.
