@@ -20,6 +20,8 @@ from drafter.check import checks, numbers, prose
 from drafter.check.folding import AsciiTwin, Folded, lead_twin, letter_words, top_level_branches, word_led
 from drafter.extract import patterns as P
 from drafter.extract import text as T
+from drafter.extract.offline import _Doc
+from drafter.models import Document
 
 SYNTHETIC = [
     "The injured worker has not had physical therapy; however, the records do not document a home exercise program.",
@@ -183,6 +185,22 @@ def test_section_headings_are_the_plain_pattern_matches() -> None:
         for start in {*chooser.sample(range(len(text) + 2), min(len(text) + 2, 25)), len(text), len(text) + 1}:
             fast, plain = P.section_headings(text, start), P.SECTION_HEADING.finditer(text, start)
             assert [m.regs for m in fast] == [m.regs for m in plain], (text[:40], start)
+
+
+def test_dermatome_gate_finds_what_the_plain_search_finds() -> None:
+    """The dermatome search run only on windows holding one of its words finds what the plain search finds, in any
+    window (the words cut by the window's ends included)."""
+    samples = [*_texts(), "numbness in the L5 dermatome and S1 distribution; C5-6 nerve root, dermatomal pattern",
+               "Distribution of C6; a L4 to L5 dermatomal loss", "in the dermatome of L5 through S1"]
+    chooser = random.Random(5)
+    for text in samples:
+        for _ in range(min(len(text), 40)):
+            start = chooser.randrange(len(text) + 1)
+            end = chooser.randrange(start, len(text) + 1)
+            fast, plain = P.dermatome(text, start, end), P.DERMATOME.search(text, start, end)
+            assert (fast and fast.regs) == (plain and plain.regs), (text[:40], start, end)
+        fast, plain = P.dermatome(text, 0, len(text)), P.DERMATOME.search(text)
+        assert (fast and fast.regs) == (plain and plain.regs)
 
 
 def test_needle_trie_matches_the_longest_needle_beginning_there() -> None:
@@ -360,6 +378,22 @@ def test_folded_window_patterns_find_what_the_plain_patterns_find(name: str) -> 
             start = max(0, end - 60)
             twin, match = folded.lower.search(lowered, start, end), plain.search(text, start, end)
             assert (twin and twin.regs) == (match and match.regs), (name, text[start:end])
+
+
+def test_not_recorded_words_are_in_every_match_and_skip_nothing() -> None:
+    """_Doc.not_recorded searches only windows that hold a word every NOT_RECORDED match contains: it answers as the
+    plain search in the window before each word start."""
+    samples = [*_texts(), "No clear documentation of it. Without any mention. Lacks indication; not documented.",
+               "No MENTIONED; no ment ion"]
+    for number, text in enumerate(samples):
+        assert all(any(word in match.group(0).lower() for word in P.NOT_RECORDED_WORDS)
+                   for match in P.NOT_RECORDED.finditer(text)), text[:80]
+        doc = Document(doc_id="D1", name="note", text=text, sha256="-")
+        prepared = _Doc.prepare(doc)
+        for end in [match.start() for match in re.finditer(r"\b\w", text)][number % 3::3]:  # every third word start
+            start = max(0, end - 60)
+            plain = P.NOT_RECORDED.search(prepared.text, start, end)
+            assert prepared.not_recorded(start, end) == (plain is not None), text[start:end]
 
 
 def test_reflex_abnormal_twin_finds_what_the_plain_pattern_finds() -> None:

@@ -11,9 +11,10 @@ count as care received.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from drafter.check.folding import Folded, fold
 from drafter.extract import patterns as P
@@ -119,6 +120,15 @@ class _Doc:
             return folded.lower.search(self.scan.lower, start, end)
         return folded.pattern.search(self.text, start, end)
 
+    def not_recorded(self, start: int, end: int) -> bool:
+        """Whether text[start:end] says the records are silent about what follows ("no documentation of"):
+        before(P.NOT_RECORDED_FOLDED, start, end). On ASCII text the search runs only when the lower-case window
+        holds one of P.NOT_RECORDED_WORDS, which every match contains (a few substring searches rule out most
+        windows; the twin would try each of its many leading letters)."""
+        if self.scan.ascii and not any(self.scan.lower.find(word, start, end) >= 0 for word in P.NOT_RECORDED_WORDS):
+            return False
+        return self.before(P.NOT_RECORDED_FOLDED, start, end) is not None
+
     def at(self, folded: Folded, start: int) -> re.Match[str] | None:
         """folded.pattern.match(self.text, start); on ASCII text, its lower-case twin's match of the lower-case text."""
         if self.scan.ascii:
@@ -137,35 +147,42 @@ class _Doc:
 
 def extract_offline(case: CaseFile) -> CaseSummary:
     """Extract every fact type from every document of the case."""
-    summary = CaseSummary(
+    # The facts are gathered in local lists and the summary made once at the end: assigning a field of a
+    # pydantic model costs a __setattr__ (thousands of instructions), validating a list of models a few per item.
+    age: AgeFact | None = None
+    sex: SexFact | None = None
+    found: dict[str, list[Any]] = defaultdict(list)  # field name -> its facts
+    for doc in case.documents:
+        d = _Doc.prepare(doc)
+        if age is None:
+            age = _age(d)
+        if sex is None:
+            sex = _sex(d)
+        found["diagnoses"] += _diagnoses(d)
+        found["pain_scores"] += _pain_scores(d)
+        found["treatments"] += _treatments(d)
+        found["medications"] += _medications(d)
+        found["neuro_findings"] += _neuro_findings(d)
+        found["red_flags"] += _red_flags(d)
+        found["imaging"] += _imaging(d)
+        found["functional_status"] += _functional_status(d)
+        found["work_status"] += _work_status(d)
+        found["monitoring"] += _monitoring(d, found["pain_scores"])
+        found["surgeries"] += _surgeries(d)
+        found["ur_certifications"] += _ur_certifications(d)
+        found["planted_instructions"] += _planted_instructions(d)
+    found["diagnoses"] = _unique(found["diagnoses"], lambda f: f.name.lower())
+    found["medications"] = _merge_medications(found["medications"])
+    return CaseSummary(
         case_id=case.case_id,
         header=case.header,
         documents=[DocumentRef(doc_id=d.doc_id, name=d.name, date=d.date) for d in case.documents],
         disputed_items=case.disputed_items,
+        age=age,
+        sex=sex,
         extractor=EXTRACTOR,
+        **found,
     )
-    for doc in case.documents:
-        d = _Doc.prepare(doc)
-        if summary.age is None:
-            summary.age = _age(d)
-        if summary.sex is None:
-            summary.sex = _sex(d)
-        summary.diagnoses += _diagnoses(d)
-        summary.pain_scores += _pain_scores(d)
-        summary.treatments += _treatments(d)
-        summary.medications += _medications(d)
-        summary.neuro_findings += _neuro_findings(d)
-        summary.red_flags += _red_flags(d)
-        summary.imaging += _imaging(d)
-        summary.functional_status += _functional_status(d)
-        summary.work_status += _work_status(d)
-        summary.monitoring += _monitoring(d, summary.pain_scores)
-        summary.surgeries += _surgeries(d)
-        summary.ur_certifications += _ur_certifications(d)
-        summary.planted_instructions += _planted_instructions(d)
-    summary.diagnoses = _unique(summary.diagnoses, lambda f: f.name.lower())
-    summary.medications = _merge_medications(summary.medications)
-    return summary
 
 
 def _unique(facts: list[F], key: Callable[[F], Hashable]) -> list[F]:
@@ -390,7 +407,7 @@ def _sentence_treatments(d: _Doc, s: Sentence, mentions: list[re.Match[str]]) ->
         seg_end = mentions[i + 1].start() if i + 1 < len(mentions) else s.end
         negation = P.TREATMENT_NEGATION.search(text, max(seg_start, m.start() - 30), m.start())
         if (negation and modality not in P.COUNTABLE) or (modality == "medication" and not history) or \
-                d.before(P.NOT_RECORDED_FOLDED, max(s.start, m.start() - 60), m.start()):
+                d.not_recorded(max(s.start, m.start() - 60), m.start()):
             continue
         count_match = None if negation else counts.get(i)
         if negation:  # "no prior chiropractic care": zero sessions
@@ -582,7 +599,7 @@ def _neuro_findings(d: _Doc) -> list[NeuroFinding]:
                 return
         covered.append((start, end, kind))
         left, right = clause_bounds(text, s, start, end)
-        dermatome = P.DERMATOME.search(text, left, right)
+        dermatome = P.dermatome(text, left, right)
         found.append(NeuroFinding(
             finding=kind,  # type: ignore[arg-type]
             present=present,
@@ -593,7 +610,7 @@ def _neuro_findings(d: _Doc) -> list[NeuroFinding]:
 
     def usable(s: Sentence, start: int) -> bool:
         return not (d.is_ur(s) or d.before(P.HEDGE_FOLDED, max(s.start, start - 25), start)
-                    or d.before(P.NOT_RECORDED_FOLDED, max(s.start, start - 60), start))
+                    or d.not_recorded(max(s.start, start - 60), start))
 
     for m in P.NORMAL_LIST.finditer(d.scan):
         s = d.sentence(m.start())
@@ -716,7 +733,7 @@ def _red_flags(d: _Doc) -> list[RedFlag]:
         for m in pattern.finditer(d.scan):
             s = d.sentence(m.start())
             if d.is_ur(s) or d.before(P.HEDGE_FOLDED, max(s.start, m.start() - 40), m.start()) \
-                    or d.before(P.NOT_RECORDED_FOLDED, max(s.start, m.start() - 60), m.start()) \
+                    or d.not_recorded(max(s.start, m.start() - 60), m.start()) \
                     or P.RED_FLAG_NOT_CONDITION.match(text, m.end()):
                 continue
             cue = negation_cue(text, s, m.start())

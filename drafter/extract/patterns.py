@@ -301,6 +301,8 @@ NOT_DOCUMENTED_FOLDED = _word_led_folded(
 NOT_RECORDED_FOLDED = _word_led_folded(
     ("no", "without", "lack of", "lacks", "absence of", "insufficient", "not"),
     r"\s+(?:\w+\s+){0,2}?(?:documentation|documented|mention(?:ed)?|indication)\b[^.;]*$")
+NOT_RECORDED_WORDS = ("document", "mention", "indication")
+"""Words of which every NOT_RECORDED_FOLDED match contains one, lower-case."""
 
 # "radiculopathy was not seen": negation after the term.
 # "Cervical radiculopathy is less likely": a hedge after the term.
@@ -594,6 +596,17 @@ NEGATIVE = re.compile(r"\bnegative\b|\(-\)", _I)
 PLACE_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:in|of|to|at|along|over|into|down|involving|about|on|throughout)\b", _I)
 DERMATOME = re.compile(r"\b[CLTS]\d(?:\s*(?:-|to|and|through)\s*[CLTS]?\d)?\s+(?:dermatom\w+|distribution|nerve root)"
                        r"|\b(?:dermatom\w+|distribution) (?:of )?[CLTS]\d(?:\s*(?:-|to|and)\s*[CLTS]?\d)?")
+DERMATOME_WORDS = ("dermatom", "distribution", "nerve root")
+"""Words of which every DERMATOME match (case-sensitive) contains one."""
+
+
+def dermatome(text: str, start: int, end: int) -> re.Match[str] | None:
+    """DERMATOME.search(text, start, end), run only when text[start:end] holds one of DERMATOME_WORDS: a few substring
+    searches rule out most windows, where `re` would try the pattern at every character (it opens with a \\b)."""
+    if not any(text.find(word, start, end) >= 0 for word in DERMATOME_WORDS):
+        return None
+    return DERMATOME.search(text, start, end)
+
 
 # ---------------------------------------------------------------------------------------------
 # red flags
