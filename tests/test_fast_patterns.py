@@ -243,6 +243,16 @@ def test_procedure_mentions_are_those_of_every_pattern_run_on_the_whole_text() -
         assert checks.procedure_mentions(text) == plain, text[:80]
 
 
+def test_skipped_procedures_are_the_only_ones_left_out() -> None:
+    """Not running the patterns of procedures known already finds the others, at the same positions."""
+    names = [name for name, _, _, _ in checks.PROCEDURE_PATTERNS]
+    skips = [frozenset(names[start::step]) for start, step in ((0, 2), (1, 2), (0, 3), (0, 1))]
+    for text in _texts():
+        plain = checks.procedure_mentions(text)
+        for skip in skips:
+            assert checks.procedure_mentions(text, skip=skip) == [found for found in plain if found[0] not in skip]
+
+
 def test_verdicts_skip_only_sentences_without_a_word_every_match_holds(monkeypatch: pytest.MonkeyPatch) -> None:
     sentences = [sentence for text in _texts() for sentence in prose.split_sentences(text)]
     gated = [prose.verdicts(sentence) for sentence in sentences]

@@ -176,7 +176,8 @@ class Grounding:
             allowed_numbers=rule.allowed_numbers,
             drugs=frozenset(case.drugs | drugs_in(item_text, item_words)),
             guideline_drugs=frozenset(guideline_drugs(decision.request, rule)),
-            procedures=case.procedures | procedures_in(item_text, item_words) | rule.procedures,
+            procedures=case.procedures | procedures_in(item_text, item_words, skip=case.procedures | rule.procedures)
+            | rule.procedures,  # the item text's patterns of procedures known already are not run (skip)
             window=case.window,
             documented=case.documented,
         )
@@ -459,10 +460,12 @@ def patterns_of_cue() -> dict[str, tuple[int, ...]]:
 PATTERNS_OF_CUE = patterns_of_cue()
 
 
-def procedure_mentions(text: str, words: frozenset[str] | None = None) -> list[tuple[str, int]]:
-    """(procedure, position) of every procedure the text names; a pattern runs only if one of its substrings
-    or whole words occurs (in text that is not ASCII, where case-insensitive matching goes beyond lower(), a
-    word counts as a substring). `words`: ascii_words(text), if known."""
+def procedure_mentions(text: str, words: frozenset[str] | None = None,
+                       skip: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+    """(procedure, position) of every procedure the text names, but those in `skip` (known already: their
+    patterns are not run); a pattern runs only if one of its substrings or whole words occurs (in text that is
+    not ASCII, where case-insensitive matching goes beyond lower(), a word counts as a substring). `words`:
+    ascii_words(text), if known."""
     lowered = text.lower()
     folded = text.isascii()
     searched = lowered if folded else text  # fold(), lower() done
@@ -474,12 +477,14 @@ def procedure_mentions(text: str, words: frozenset[str] | None = None) -> list[t
     found = []
     for index in sorted({index for cue in cues for index in PATTERNS_OF_CUE[cue]}):  # in PROCEDURE_PATTERNS order
         name, _, _, pattern = PROCEDURE_PATTERNS[index]
+        if name in skip:
+            continue
         found += [(name, match.start()) for match in pattern.pick(folded).finditer(searched)]
     return found
 
 
-def procedures_in(text: str, words: frozenset[str] | None = None) -> set[str]:
-    return {name for name, _ in procedure_mentions(text, words)}
+def procedures_in(text: str, words: frozenset[str] | None = None, skip: frozenset[str] = frozenset()) -> set[str]:
+    return {name for name, _ in procedure_mentions(text, words, skip)}
 
 
 def guideline_drugs(request: str, rule: RuleGrounding) -> set[str]:
@@ -711,13 +716,14 @@ def check_procedures(sentences: list[str], cues: CaseCues, grounding: Grounding)
     """A procedure the case does not name may not be stated as done or found in this case; it may appear in
     guideline statements, and as absent, proposed or conditional ('no prior physical therapy')."""
     named: list[str] = []
-    if not procedures_in(cues.joined, cues.joined_words) - grounding.procedures:
+    # procedures of the grounding are allowed: their patterns are not run (skip)
+    if not procedures_in(cues.joined, cues.joined_words, skip=grounding.procedures):
         return CheckResult(check="procedures", passed=True)
     for index, sentence in enumerate(sentences):
         if not cues.about_case(index):
             continue
-        for name, position in procedure_mentions(sentence):
-            if name in grounding.procedures or name in named or NOT_PERFORMED.search(sentence[:position]):
+        for name, position in procedure_mentions(sentence, skip=grounding.procedures):
+            if name in named or NOT_PERFORMED.search(sentence[:position]):
                 continue
             named.append(name)
     if named:
