@@ -179,6 +179,8 @@ def occurs(pattern: AsciiTwin, text: str, needles: tuple[str, ...]) -> bool:
     needles: tried only where a needle occurs, found by str.find (a fast scan for one character), far cheaper than
     a regex scan testing every character when the needles are rare."""
     return bool(needle_finditer(pattern.pick(text), text, text, needles))
+
+
 NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 LEADING_NUMBER = r"\d(?<![\w.]\d)\d*(?:,\d{3})*(?:\.\d+)?"
 """NUMBER not preceded by a word character or a full stop (the lookbehind after the first digit)."""
