@@ -158,6 +158,7 @@ class Grounding:
         item_values, item_dates, item_levels = numbers.stated_values(item_text)
         item_words = ascii_words(item_text)
         rule = rule_grounding(rule_text, citation_text(decision))
+        known_procedures = case.procedures | rule.procedures  # the item text's patterns for these are not run
         dates = with_partial_dates({value for _, value in item_dates} | rule.dates)
         years = set(case.years) | years_of(dates)
         dates |= case.dates
@@ -176,8 +177,7 @@ class Grounding:
             allowed_numbers=rule.allowed_numbers,
             drugs=frozenset(case.drugs | drugs_in(item_text, item_words)),
             guideline_drugs=frozenset(guideline_drugs(decision.request, rule)),
-            procedures=case.procedures | procedures_in(item_text, item_words, skip=case.procedures | rule.procedures)
-            | rule.procedures,  # the item text's patterns of procedures known already are not run (skip)
+            procedures=known_procedures | procedures_in(item_text, item_words, skip=known_procedures),
             window=case.window,
             documented=case.documented,
         )
