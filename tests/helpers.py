@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 DEV_DATA = REPO.parent / "shared" / "data" / "imr-letters" / "dev"
+
+
+def sample_texts(synthetic: Iterable[str]) -> Iterator[str]:
+    """Texts to compare a fast path with the plain way on: the synthetic ones, the examples and (if present) the dev
+    letters (read at run time, never copied), each whole and then line by line."""
+    letters = sorted((DEV_DATA / "letters").glob("*.txt")) if DEV_DATA.exists() else []
+    for path_or_text in [*synthetic, *sorted(EXAMPLES.glob("*.txt")), *letters]:
+        text = path_or_text.read_text("utf-8") if isinstance(path_or_text, Path) else path_or_text
+        yield text
+        yield from (line for line in text.splitlines() if line.strip())
 
 
 def minimal_pdf(text: str | None) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from helpers import DEV_DATA, EXAMPLES
+from helpers import sample_texts
 
 from drafter.check import numbers
 from drafter.check.folding import letter_words, needle_finditer
@@ -28,12 +28,7 @@ SYNTHETIC = [
 
 def _texts() -> Iterator[str]:
     """The synthetic sentences, the examples and (if present) the dev letters, whole and line by line."""
-    letters = sorted((DEV_DATA / "letters").glob("*.txt")) if DEV_DATA.exists() else []
-    texts = [*SYNTHETIC, *(path.read_text("utf-8") for path in sorted(EXAMPLES.glob("*.txt"))),
-             *(path.read_text("utf-8") for path in letters)]
-    for text in texts:
-        yield text
-        yield from (line for line in text.splitlines() if line.strip())
+    return sample_texts(SYNTHETIC)
 
 
 def _plain_clear_references(text: str) -> str:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from helpers import DEV_DATA, EXAMPLES
+from helpers import EXAMPLES, sample_texts
 
 from drafter import ingest
 from drafter.check import checks, numbers, prose
@@ -36,17 +36,9 @@ SYNTHETIC = [
 ]
 
 
-def _real_texts() -> list[str]:
-    letters = sorted((DEV_DATA / "letters").glob("*.txt")) if DEV_DATA.exists() else []
-    return [path.read_text("utf-8") for path in letters]
-
-
 def _texts() -> Iterator[str]:
-    """Whole texts and their lines: the synthetic sentences, the examples and (if present) the dev letters."""
-    texts = [*SYNTHETIC, *(path.read_text("utf-8") for path in sorted(EXAMPLES.glob("*.txt"))), *_real_texts()]
-    for text in texts:
-        yield text
-        yield from (line for line in text.splitlines() if line.strip())
+    """The synthetic sentences, the examples and (if present) the dev letters, whole and line by line."""
+    return sample_texts(SYNTHETIC)
 
 
 def _folded_patterns() -> list[tuple[str, Folded]]:
