@@ -28,6 +28,7 @@ from drafter.models import (
     Outcome,
     PainScore,
     PriorImaging,
+    RedFlag,
     RequestDetails,
     SexFact,
     TreatmentCourse,
@@ -164,6 +165,16 @@ def test_case_summary_says_not_documented_when_facts_are_missing() -> None:
     assert "diagnoses are not documented" in text
     assert "Treatment to date is not documented" in text
     assert REQUEST in text
+
+
+def test_case_summary_names_a_red_flag_the_records_mention_twice_once() -> None:
+    summary = make_summary()
+    mention = quote("decreased sensation")
+    summary.red_flags = [RedFlag(flag="cauda_equina", present=False, evidence=mention),
+                         RedFlag(flag="fracture", present=False, evidence=mention),
+                         RedFlag(flag="cauda_equina", present=False, evidence=mention)]
+    text = draft_case_summary(summary)
+    assert "The records exclude cauda equina signs and a fracture." in text
 
 
 def test_a_citation_resting_on_several_mtus_documents_names_each_and_passes_the_gate() -> None:

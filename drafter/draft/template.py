@@ -329,8 +329,9 @@ def exam_sentences(summary: CaseSummary) -> list[str]:
         sentences.append(f"{subject} was negative for {join_words(absent)}.")
     if not summary.neuro_findings:
         sentences.append("Neurologic examination findings are not documented.")
-    flags = [RED_FLAG_LABELS[flag.flag] for flag in summary.red_flags if flag.present]
-    excluded = [RED_FLAG_LABELS[flag.flag] for flag in summary.red_flags if not flag.present]
+    # a flag the records speak of twice (two notes, two mentions) is named once
+    flags = unique([RED_FLAG_LABELS[flag.flag] for flag in summary.red_flags if flag.present])
+    excluded = unique([RED_FLAG_LABELS[flag.flag] for flag in summary.red_flags if not flag.present])
     if flags:
         sentences.append(f"Red flags noted: {join_words(flags)}.")
     if excluded:
