@@ -177,6 +177,16 @@ def test_case_summary_names_a_red_flag_the_records_mention_twice_once() -> None:
     assert "The records exclude cauda equina signs and a fracture." in text
 
 
+def test_case_summary_writes_pain_regions_as_words_and_a_repeated_score_once() -> None:
+    summary = make_summary()
+    mention = quote("decreased sensation")
+    summary.pain_scores = [PainScore(score=8, context="wrist_hand", evidence=mention),
+                           PainScore(score=8, context="wrist_hand", evidence=mention),
+                           PainScore(score=5, context="lumbar; range 3-5", evidence=mention)]
+    text = draft_case_summary(summary)
+    assert "Pain was rated 8/10 (wrist and hand) and 5/10 (lumbar spine; range 3-5)." in text
+
+
 def test_a_citation_resting_on_several_mtus_documents_names_each_and_passes_the_gate() -> None:
     item = DisputedItem(item_id="item-1", request="Lumbar facet joint injection L4-5")
     summary = make_summary().model_copy(update={"disputed_items": [item]})

@@ -17,6 +17,7 @@ from drafter.models import (
     ItemDecision,
     MedicationUse,
     Outcome,
+    PainScore,
     PriorImaging,
     Rationale,
     TreatmentCourse,
@@ -230,9 +231,8 @@ def draft_case_summary(summary: CaseSummary) -> str:
     else:
         parts.append("Current medications are not documented.")
     if summary.pain_scores:
-        parts.append("Pain was rated " + join_words(
-            f"{score.score:g}/10" + (f" ({score.context})" if score.context else "")
-            for score in summary.pain_scores) + ".")
+        parts.append("Pain was rated " + join_words(unique([pain_phrase(score) for score in summary.pain_scores]))
+                     + ".")
     parts.extend(exam_sentences(summary))
     if summary.imaging:
         parts.append("Prior studies include " + join_words(imaging_phrase(study) for study in summary.imaging)
@@ -308,6 +308,14 @@ def imaging_phrase(study: PriorImaging) -> str:
     if study.finding:
         phrase += f" showing {study.finding.rstrip('.')}"
     return phrase
+
+
+def pain_phrase(score: PainScore) -> str:
+    """'8/10 (wrist and hand; range 6-8)': the score, and its context with region keys written as words."""
+    if not score.context:
+        return f"{score.score:g}/10"
+    context = "; ".join(REGION_LABELS.get(part, part) for part in score.context.split("; "))
+    return f"{score.score:g}/10 ({context})"
 
 
 def unique(phrases: list[str]) -> list[str]:
