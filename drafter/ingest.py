@@ -34,6 +34,7 @@ from pydantic import ValidationError
 
 from drafter.errors import InputError
 from drafter.models import CaseFile, CaseHeader, DisputedItem, Document
+from drafter.text import letter_date
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -302,7 +303,7 @@ def _str_or_none(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, date):
-        return value.strftime("%m/%d/%Y")
+        return letter_date(value)
     return str(value).strip() or None
 
 

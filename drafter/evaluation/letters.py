@@ -28,6 +28,7 @@ from pathlib import Path
 from drafter.errors import BackendError, DrafterError, InputError
 from drafter.evaluation.metrics import ScoredItem, score_items
 from drafter.ingest import parse_date
+from drafter.text import one_line
 
 # Header lines of a letter that a case file also holds, in the order the case format writes them.
 CASE_HEADER_FIELDS = ("Case Number", "Date of Injury", "UR Denial Date", "Date Assigned", "Application Received")
@@ -164,7 +165,7 @@ def _parse_items(text: str) -> list[LetterItem]:
     for index in range(len(paragraphs) - 1):
         heading, following = paragraphs[index], paragraphs[index + 1]
         if _UR_GUIDELINE.match(following):
-            ur_guideline = _one_line(_UR_GUIDELINE.sub("", following, count=1)) or None
+            ur_guideline = one_line(_UR_GUIDELINE.sub("", following, count=1)) or None
         elif _ITEM_DECIDED.search(heading) and _AFTER_HEADING.match(following):
             ur_guideline = None
         else:
@@ -177,15 +178,11 @@ def _parse_items(text: str) -> list[LetterItem]:
 
 def item_request(heading: str) -> str:
     """The request an item heading names, without the decision (the remaining portion if UR modified it)."""
-    heading = _one_line(heading)
+    heading = one_line(heading)
     portions = list(_DECIDED_PORTION.finditer(heading))
     if portions:
         heading = heading[portions[-1].end():]
     return _DECISION_TAIL.sub("", heading).strip()
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 # ---------------------------------------------------------------------------------------------

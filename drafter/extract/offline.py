@@ -125,7 +125,7 @@ class _Doc:
         before(P.NOT_RECORDED_FOLDED, start, end). On ASCII text the search runs only when the lower-case window
         holds one of P.NOT_RECORDED_WORDS, which every match contains (a few substring searches rule out most
         windows; the twin would try each of its many leading letters)."""
-        if self.scan.ascii and not any(self.scan.lower.find(word, start, end) >= 0 for word in P.NOT_RECORDED_WORDS):
+        if self.scan.ascii and not P.holds_any(self.scan.lower, P.NOT_RECORDED_WORDS, start, end):
             return False
         return self.before(P.NOT_RECORDED_FOLDED, start, end) is not None
 

@@ -251,6 +251,8 @@ def section_headings(text: str, start: int = 0) -> Iterator[re.Match[str]]:
         start = text.find("\n", start) + 1
         if not start:
             return
+
+
 PLAN_HEADING = re.compile(r"plan|recommendation|request|order|disposition|proposed|authorization", _I)
 UR_HEADING = re.compile(r"utilization review|\bUR\b|determination", _I)
 # Inside a plan: a medication that is refilled or continued was already in use.
@@ -600,10 +602,16 @@ DERMATOME_WORDS = ("dermatom", "distribution", "nerve root")
 """Words of which every DERMATOME match (case-sensitive) contains one."""
 
 
+def holds_any(text: str, words: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether text[start:end] holds one of the words: the cheap test before a pattern every match of which holds
+    one (a few substring searches rule out most windows, where `re` would try the pattern at every character)."""
+    return any(text.find(word, start, end) >= 0 for word in words)
+
+
 def dermatome(text: str, start: int, end: int) -> re.Match[str] | None:
-    """DERMATOME.search(text, start, end), run only when text[start:end] holds one of DERMATOME_WORDS: a few substring
-    searches rule out most windows, where `re` would try the pattern at every character (it opens with a \\b)."""
-    if not any(text.find(word, start, end) >= 0 for word in DERMATOME_WORDS):
+    """DERMATOME.search(text, start, end), run only when text[start:end] holds one of DERMATOME_WORDS (it opens with
+    a \\b, which `re` tries at every character)."""
+    if not holds_any(text, DERMATOME_WORDS, start, end):
         return None
     return DERMATOME.search(text, start, end)
 
